@@ -1,0 +1,64 @@
+package org.communityplatform.core.module;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.communityplatform.core.auth.PlatformAuth;
+
+import java.time.Clock;
+
+/** What the core hands a module: Vert.x, the node's pool, its config section, auth and the clock. */
+public final class ModuleContext {
+
+  private final String name;
+  private final Vertx vertx;
+  private final Pool pool;
+  private final JsonObject config;
+  private final JsonObject platformConfig;
+  private final PlatformAuth auth;
+  private final Clock clock;
+
+  public ModuleContext(String name, Vertx vertx, Pool pool, JsonObject config, JsonObject platformConfig,
+                       PlatformAuth auth, Clock clock) {
+    this.name = name;
+    this.vertx = vertx;
+    this.pool = pool;
+    this.config = config;
+    this.platformConfig = platformConfig;
+    this.auth = auth;
+    this.clock = clock;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The node's PostgreSQL pool (shared by every module on the node). */
+  public Pool pool() {
+    return pool;
+  }
+
+  /** This module's section of the configuration ({@code modules.<name>}). */
+  public JsonObject config() {
+    return config;
+  }
+
+  /** The whole configuration. */
+  public JsonObject platformConfig() {
+    return platformConfig;
+  }
+
+  /** Token issuing and revocation. */
+  public PlatformAuth auth() {
+    return auth;
+  }
+
+  /** The platform clock (tests move it to check expiry). */
+  public Clock clock() {
+    return clock;
+  }
+}
