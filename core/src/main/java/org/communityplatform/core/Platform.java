@@ -15,6 +15,7 @@ import org.communityplatform.core.config.ConfigLoader;
 import org.communityplatform.core.db.Database;
 import org.communityplatform.core.gateway.Contracts;
 import org.communityplatform.core.gateway.Gateway;
+import org.communityplatform.core.mail.Outbox;
 import org.communityplatform.core.module.ModuleContext;
 import org.communityplatform.core.module.ModuleLoader;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ public final class Platform {
   private Database database;
   private ModuleLoader modules;
   private PlatformAuth auth;
+  private Outbox outbox;
   private HttpServer server;
   private volatile boolean stopped;
 
@@ -65,8 +67,8 @@ public final class Platform {
     long t0 = System.nanoTime();
     Platform platform;
     try {
-      platform = start(file, System.getenv(), System.getProperties(), null, Clock.systemUTC())
-        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+      platform = startAsync(file, System.getenv(), System.getProperties(), null, Clock.systemUTC())
+        .get(5, TimeUnit.MINUTES);
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       if (cause instanceof ConfigException || cause instanceof IllegalArgumentException) {
@@ -80,7 +82,7 @@ public final class Platform {
     LOG.info("platform ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        platform.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        platform.stopAsync().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warn("shutdown did not complete cleanly: {}", e.toString());
       }
@@ -95,22 +97,32 @@ public final class Platform {
    */
   public static Future<Platform> start(String file, java.util.Map<String, String> env, Properties sys,
                                        JsonObject overrides, Clock clock) {
-    Vertx configVertx = Vertx.vertx();
-    Future<JsonObject> loaded = ConfigLoader.load(configVertx, file, env, sys, overrides);
-    CompletableFuture<JsonObject> cf = new CompletableFuture<>();
-    loaded.onComplete(ar -> configVertx.close().onComplete(x -> {
-      if (ar.succeeded()) {
-        cf.complete(ar.result());
-      } else {
-        cf.completeExceptionally(ar.cause());
-      }
-    }));
-    return Future.fromCompletionStage(cf).compose(cfg -> new Platform(cfg, clock).boot());
+    return Future.fromCompletionStage(startAsync(file, env, sys, overrides, clock));
   }
 
-  private Future<Platform> boot() {
+  /**
+   * Start-up as a plain CompletableFuture: callers wait on it from their own thread, and a failed
+   * start closes Vert.x, whose event loops could then no longer deliver a Vert.x future's result.
+   */
+  private static CompletableFuture<Platform> startAsync(String file, java.util.Map<String, String> env,
+                                                        Properties sys, JsonObject overrides, Clock clock) {
+    Vertx configVertx = Vertx.vertx();
+    CompletableFuture<JsonObject> cfg = new CompletableFuture<>();
+    ConfigLoader.load(configVertx, file, env, sys, overrides).onComplete(ar -> {
+      if (ar.succeeded()) {
+        cfg.complete(ar.result());
+      } else {
+        cfg.completeExceptionally(ar.cause());
+      }
+    });
+    return cfg.whenCompleteAsync((c, e) -> configVertx.close())
+      .thenComposeAsync(c -> new Platform(c, clock).boot());
+  }
+
+  private CompletableFuture<Platform> boot() {
     vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    return Database.start(vertx, config)
+    CompletableFuture<Platform> result = new CompletableFuture<>();
+    Database.start(vertx, config)
       .compose(db -> {
         database = db;
         modules = new ModuleLoader(Platform.class.getClassLoader(), config);
@@ -119,12 +131,21 @@ public final class Platform {
       .compose(v -> PlatformAuth.create(vertx, database.pool(), clock, config))
       .compose(a -> {
         auth = a;
+        outbox = new Outbox(vertx, database.pool(), config.getJsonObject("mail"));
+        outbox.start();
         return modules.deploy(vertx, name -> new ModuleContext(name, vertx, database.pool(),
-          config.getJsonObject("modules").getJsonObject(name, new JsonObject()), config, auth, clock));
+          config.getJsonObject("modules").getJsonObject(name, new JsonObject()), config, auth, clock, outbox));
       })
       .compose(v -> config.getJsonObject("gateway").getBoolean("enabled", true) ? startHttp() : Future.succeededFuture())
-      .map(v -> this)
-      .recover(err -> stop().transform(x -> Future.failedFuture(err)));
+      .onComplete(ar -> {
+        if (ar.succeeded()) {
+          result.complete(this);
+        } else {
+          LOG.debug("start-up failed, stopping", ar.cause());
+          stopAsync().whenComplete((x, e) -> result.completeExceptionally(ar.cause()));
+        }
+      });
+    return result;
   }
 
   private Future<Void> startHttp() {
@@ -164,12 +185,19 @@ public final class Platform {
 
   /** Stops the node: HTTP server, modules, pool, embedded PostgreSQL, Vert.x. Safe to call twice. */
   public Future<Void> stop() {
+    return Future.fromCompletionStage(stopAsync());
+  }
+
+  private synchronized CompletableFuture<Void> stopAsync() {
     if (stopped || vertx == null) {
-      return Future.succeededFuture();
+      return CompletableFuture.completedFuture(null);
     }
     stopped = true;
-    Future<Void> f = server == null ? Future.succeededFuture() : server.close();
+    if (outbox != null) {
+      outbox.stop();
+    }
     CompletableFuture<Void> closed = new CompletableFuture<>();
+    Future<Void> f = server == null ? Future.succeededFuture() : server.close();
     f.eventually(() -> modules == null ? Future.succeededFuture() : modules.undeploy(vertx))
       .eventually(() -> database == null ? Future.succeededFuture() : database.close())
       // Vert.x is closed from a thread of its own: listeners bound to an event loop that is
@@ -178,7 +206,7 @@ public final class Platform {
         LOG.info("platform stopped");
         closed.complete(null);
       })));
-    return Future.fromCompletionStage(closed);
+    return closed;
   }
 
   /** The port the HTTP API listens on (useful with {@code http.port: 0}). */
@@ -200,6 +228,10 @@ public final class Platform {
 
   public PlatformAuth auth() {
     return auth;
+  }
+
+  public Outbox outbox() {
+    return outbox;
   }
 
   public ModuleLoader modules() {

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.communityplatform.core.auth.PlatformAuth;
+import org.communityplatform.core.mail.Outbox;
 
 import java.time.Clock;
 
@@ -17,9 +18,11 @@ public final class ModuleContext {
   private final JsonObject platformConfig;
   private final PlatformAuth auth;
   private final Clock clock;
+  private final Outbox outbox;
 
   public ModuleContext(String name, Vertx vertx, Pool pool, JsonObject config, JsonObject platformConfig,
-                       PlatformAuth auth, Clock clock) {
+                       PlatformAuth auth, Clock clock, Outbox outbox) {
+    this.outbox = outbox;
     this.name = name;
     this.vertx = vertx;
     this.pool = pool;
@@ -55,6 +58,11 @@ public final class ModuleContext {
   /** Token issuing and revocation. */
   public PlatformAuth auth() {
     return auth;
+  }
+
+  /** Outgoing mail: enqueue messages in your transaction; a worker delivers them. */
+  public Outbox outbox() {
+    return outbox;
   }
 
   /** The platform clock (tests move it to check expiry). */
