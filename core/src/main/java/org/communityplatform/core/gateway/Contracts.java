@@ -28,6 +28,12 @@ public final class Contracts {
     public final boolean secured;
     public final boolean optional;
     public final long bodyLimit;
+    /**
+     * Media types of a raw (non-JSON) request body, checked by the gateway itself because the
+     * OpenAPI validator knows only JSON, form and text bodies; null for a validated body.
+     */
+    public java.util.List<String> rawMediaTypes;
+    public boolean rawRequired;
 
     OperationInfo(String module, String operationId, JsonArray security, long bodyLimit) {
       this.module = module;
@@ -60,6 +66,10 @@ public final class Contracts {
   }
 
   private static final String[] METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+  /** Request media types the OpenAPI validator can check. */
+  private static final java.util.Set<String> VALIDATED_TYPES = java.util.Set.of("application/json",
+    "application/json; charset=utf-8", "multipart/form-data", "application/hal+json", "text/plain",
+    "text/plain; charset=utf-8");
 
   private final JsonObject document;
   private final Map<String, OperationInfo> operations = new LinkedHashMap<>();
@@ -157,14 +167,50 @@ public final class Contracts {
           throw new IllegalStateException("operationId " + id + " is used twice");
         }
         Object limit = op.getValue("x-body-limit");
-        operations.put(id, new OperationInfo(module, id, op.getJsonArray("security"),
-          limit instanceof Number ? ((Number) limit).longValue() : defaultBodyLimit));
+        OperationInfo info = new OperationInfo(module, id, op.getJsonArray("security"),
+          limit instanceof Number ? ((Number) limit).longValue() : defaultBodyLimit);
+        JsonObject body = op.getJsonObject("requestBody");
+        JsonObject content = body == null ? null : body.getJsonObject("content");
+        if (content != null && !content.isEmpty()
+          && content.fieldNames().stream().noneMatch(t -> VALIDATED_TYPES.contains(t.toLowerCase(java.util.Locale.ROOT)))) {
+          info.rawMediaTypes = new java.util.ArrayList<>(content.fieldNames());
+          info.rawRequired = body.getBoolean("required", false);
+        }
+        operations.put(id, info);
       }
     }
   }
 
+  /** The merged contract as served at {@code /openapi.json}. */
   public JsonObject document() {
     return document;
+  }
+
+  /**
+   * The contract handed to the router builder and validator: raw request bodies (images, octet
+   * streams) and security requirements are taken out, as the gateway handles both itself (media
+   * type, presence and size; authentication before validation, in the one error shape).
+   */
+  public JsonObject validationDocument() {
+    JsonObject copy = document.copy();
+    copy.remove("security");
+    JsonObject paths = copy.getJsonObject("paths");
+    for (String path : paths.fieldNames()) {
+      JsonObject item = paths.getJsonObject(path);
+      for (String m : METHODS) {
+        JsonObject op = item.getJsonObject(m);
+        if (op != null) {
+          op.remove("security");
+        }
+        if (op != null && op.getJsonObject("requestBody") != null) {
+          OperationInfo info = operations.get(op.getString("operationId"));
+          if (info != null && info.rawMediaTypes != null) {
+            op.remove("requestBody");
+          }
+        }
+      }
+    }
+    return copy;
   }
 
   public OperationInfo operation(String operationId) {

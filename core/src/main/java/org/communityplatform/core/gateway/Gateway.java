@@ -74,7 +74,7 @@ public final class Gateway {
 
   /** Builds the router: every contract operation, {@code /openapi.json}, error handlers. */
   public Future<Router> router(Function<Router, Router> extraRoutes) {
-    return OpenAPIContract.from(vertx, contracts.document()).map(contract -> {
+    return OpenAPIContract.from(vertx, contracts.validationDocument()).map(contract -> {
       RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       RequestValidator validator = RequestValidator.create(vertx, contract);
       rb.rootHandler(this::requestId);
@@ -90,8 +90,6 @@ public final class Gateway {
       router.get("/openapi.json").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(documentJson));
       extraRoutes.apply(router);
-      router.route().last().handler(ctx -> writeError(ctx, ApiError.notFound("no route for " + ctx.request().method()
-        + " " + ctx.request().path())));
       router.errorHandler(404, ctx -> writeError(ctx, ApiError.notFound("no route for " + ctx.request().method()
         + " " + ctx.request().path())));
       router.errorHandler(405, ctx -> writeError(ctx, new ApiError(405, "method_not_allowed",
@@ -123,7 +121,7 @@ public final class Gateway {
       .compose(principal -> RequestExtractor.withBodyHandler().extractValidatableRequest(ctx, op)
         .compose(vr -> validator.validate(vr, op.getOperationId()))
         .recover(err -> Future.failedFuture(validationError(err)))
-        .map(validated -> envelope(ctx, op, principal, validated, orgHeader, reqId)))
+        .map(validated -> envelope(ctx, op, info, principal, validated, orgHeader, reqId)))
       .compose(envelope -> dispatch(info, envelope))
       .onComplete(ar -> {
         if (ctx.response().ended() || ctx.response().closed()) {
@@ -203,8 +201,8 @@ public final class Gateway {
     return new ApiError(400, "validation_failed", "the request is not valid: " + err.getMessage());
   }
 
-  private JsonObject envelope(RoutingContext ctx, Operation op, JsonObject principal, ValidatedRequest validated,
-                              String orgHeader, String reqId) {
+  private JsonObject envelope(RoutingContext ctx, Operation op, Contracts.OperationInfo info, JsonObject principal,
+                              ValidatedRequest validated, String orgHeader, String reqId) {
     JsonObject path = new JsonObject();
     validated.getPathParameters().forEach((k, v) -> put(path, k, v));
     JsonObject query = new JsonObject();
@@ -240,11 +238,40 @@ public final class Gateway {
       .put("org", org)
       .put("lang", lang == null || lang.isBlank() ? null : lang)
       .put("reqId", reqId);
+    if (info.rawMediaTypes != null) {
+      Buffer raw = rawBody(ctx, info);
+      if (raw != null) {
+        env.put("body", raw);
+      }
+      return env;
+    }
     RequestParameter body = validated.getBody();
     if (body != null && !body.isNull()) {
       env.put("body", body.get());
     }
     return env;
+  }
+
+  /** Checks a raw body against the operation's declared media types (wildcards like image/* allowed). */
+  private static Buffer rawBody(RoutingContext ctx, Contracts.OperationInfo info) {
+    Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+    if (raw == null || raw.length() == 0) {
+      if (info.rawRequired) {
+        throw new ApiError(400, "validation_failed", "the request body is required");
+      }
+      return null;
+    }
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    String bare = type == null ? "" : type.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+    for (String accepted : info.rawMediaTypes) {
+      String a = accepted.toLowerCase(java.util.Locale.ROOT);
+      if (a.equals(bare) || a.equals("*/*")
+        || (a.endsWith("/*") && bare.startsWith(a.substring(0, a.length() - 1)))) {
+        return raw;
+      }
+    }
+    throw new ApiError(415, "unsupported_media_type", "content type '" + bare + "' is not accepted here; send one of "
+      + info.rawMediaTypes);
   }
 
   private static void put(JsonObject target, String key, RequestParameter value) {

@@ -1,0 +1,58 @@
+package org.communityplatform.core.probe;
+
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.communityplatform.core.bus.ApiReply;
+import org.communityplatform.core.bus.ApiVerticle;
+import org.communityplatform.core.module.ModuleContext;
+import org.communityplatform.core.module.PlatformModule;
+
+/** A module that exists only in core's tests: it shows what the gateway hands a handler. */
+public final class ProbeModule implements PlatformModule {
+
+  @Override
+  public String name() {
+    return "probe";
+  }
+
+  @Override
+  public Deployable createVerticle(ModuleContext context) {
+    Pool pool = context.pool();
+    return new ApiVerticle() {
+      @Override
+      protected String moduleName() {
+        return "probe";
+      }
+
+      @Override
+      protected void register() {
+        operation("probeWhoami", req -> Future.succeededFuture(ApiReply.ok(new JsonObject()
+          .put("principal", req.principal()).put("org", req.org()).put("lang", req.lang()))));
+        operation("probeMaybe", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("user", req.userId()))));
+        operation("probePublic", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("user", req.userId()))));
+        operation("probeAdmin", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("org", req.org()))));
+        operation("probeAddNote", req -> pool.preparedQuery("INSERT INTO probe.notes (org, text) VALUES ($1, $2) RETURNING id")
+          .execute(Tuple.of(req.org(), req.body().getString("text")))
+          .map(rows -> ApiReply.created(new JsonObject().put("id", rows.iterator().next().getLong(0)))));
+        operation("probeListNotes", req -> pool.preparedQuery("SELECT text FROM probe.notes WHERE org = $1 ORDER BY id LIMIT $2")
+          .execute(Tuple.of(req.org(), req.queryInt("limit", 10)))
+          .map(rows -> {
+            JsonArray data = new JsonArray();
+            rows.forEach(r -> data.add(r.getString(0)));
+            return ApiReply.ok(new JsonObject().put("data", data).put("limitType", req.query().getValue("limit") == null
+              ? null : req.query().getValue("limit").getClass().getSimpleName()));
+          }));
+        operation("probeUpload", req -> Future.succeededFuture(ApiReply.ok(req.bodyBuffer())
+          .header("Content-Type", "image/png").header("x-bytes", String.valueOf(req.bodyBuffer().length()))));
+        operation("probeSlow", req -> vertx.timer(60_000).map(x -> ApiReply.ok(new JsonObject())));
+        operation("probeBoom", req -> {
+          throw new IllegalStateException("deliberate failure");
+        });
+      }
+    };
+  }
+}
