@@ -113,6 +113,28 @@ public final class ModuleLoader {
     return Future.all(all).mapEmpty();
   }
 
+  /**
+   * Deploys the enabled modules by verticle name through a registered {@code VerticleFactory}
+   * ({@code verticleName.apply(module)}), as Vert.x HA requires: with {@code ha}, Vert.x redeploys
+   * them on a surviving node of the HA group when this node dies.
+   */
+  public Future<Void> deployByName(Vertx vertx, java.util.function.Function<String, String> verticleName, boolean ha) {
+    List<Future<?>> all = new ArrayList<>();
+    for (ModuleState s : modules.values()) {
+      if (!s.enabled) {
+        LOG.info("module {}: disabled", s.module.name());
+        continue;
+      }
+      all.add(vertx.deployVerticle(verticleName.apply(s.module.name()),
+          new DeploymentOptions().setInstances(s.instances).setHa(ha))
+        .onSuccess(id -> {
+          s.deploymentId = id;
+          LOG.info("module {}: deployed, {} instance(s){}", s.module.name(), s.instances, ha ? ", HA" : "");
+        }));
+    }
+    return Future.all(all).mapEmpty();
+  }
+
   /** Undeploys every deployed module. */
   public Future<Void> undeploy(Vertx vertx) {
     List<Future<?>> all = new ArrayList<>();
