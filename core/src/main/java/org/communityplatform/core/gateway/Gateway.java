@@ -396,6 +396,36 @@ public final class Gateway {
     writeError(ctx, err);
   }
 
+  /**
+   * Answers requests the HTTP decoder rejects before routing (request line or headers too long,
+   * malformed HTTP) in the one error shape.
+   */
+  public static void invalidRequest(io.vertx.core.http.HttpServerRequest request) {
+    int status;
+    String code;
+    String message;
+    Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
+    String text = cause == null ? "" : String.valueOf(cause.getMessage());
+    if (cause instanceof io.netty.handler.codec.TooLongFrameException && text.contains("header")) {
+      status = 431;
+      code = "headers_too_large";
+      message = "the request headers are too large";
+    } else if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
+      status = 414;
+      code = "uri_too_long";
+      message = "the request line is too long";
+    } else {
+      status = 400;
+      code = "bad_request";
+      message = "the request is not valid HTTP";
+    }
+    String reqId = UUID.randomUUID().toString();
+    JsonObject body = new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)
+      .put("details", null)).put("reqId", reqId);
+    request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+      .putHeader("x-request-id", reqId).putHeader(HttpHeaders.CONNECTION, "close").end(body.toBuffer());
+  }
+
   public static void writeError(RoutingContext ctx, ApiError err) {
     HttpServerResponse resp = ctx.response();
     if (resp.ended() || resp.closed()) {
