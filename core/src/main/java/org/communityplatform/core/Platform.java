@@ -10,6 +10,9 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import org.communityplatform.core.auth.PlatformAuth;
+import org.communityplatform.core.cluster.ClusterNode;
+import org.communityplatform.core.cluster.ClusterSettings;
+import org.communityplatform.core.cluster.ModuleVerticleFactory;
 import org.communityplatform.core.config.ConfigException;
 import org.communityplatform.core.config.ConfigLoader;
 import org.communityplatform.core.db.Database;
@@ -22,6 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +37,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * The platform on one node: configuration, Vert.x, database, modules, gateway.
  *
- * <p>Start-up order: config, Vert.x, PostgreSQL (embedded when none is configured), core and module
+ * <p>Start-up order: config, Vert.x (clustered over Hazelcast when {@code cluster.enabled}), PostgreSQL
+ * (embedded when none is configured; a cluster requires an external one), core and module
  * migrations, auth, module verticles, HTTP. Shutdown runs the other way: HTTP, modules, pool,
- * embedded server.
+ * embedded server, Vert.x (which leaves the cluster).
+ *
+ * <p>Placement: {@code gateway.enabled} says whether this node serves HTTP, {@code modules.<name>.enabled}
+ * and {@code instances} which modules it runs. On a single node the gateway serves only the routes
+ * of the modules it runs (a disabled module's routes are 404). In a cluster it serves the routes of
+ * every module on the classpath and sends each request over the clustered bus to whichever nodes
+ * run the module; a module running nowhere answers 503.
  */
 public final class Platform {
 
@@ -45,6 +60,8 @@ public final class Platform {
   private PlatformAuth auth;
   private Outbox outbox;
   private HttpServer server;
+  private ClusterNode cluster;
+  private ModuleVerticleFactory moduleFactory;
   private volatile boolean stopped;
 
   private Platform(JsonObject config, Clock clock) {
@@ -97,7 +114,16 @@ public final class Platform {
    */
   public static Future<Platform> start(String file, java.util.Map<String, String> env, Properties sys,
                                        JsonObject overrides, Clock clock) {
-    return Future.fromCompletionStage(startAsync(file, env, sys, overrides, clock));
+    io.vertx.core.Promise<Platform> promise = io.vertx.core.Promise.promise();
+    startAsync(file, env, sys, overrides, clock).whenComplete((platform, err) -> {
+      if (err == null) {
+        promise.complete(platform);
+      } else {
+        // callers see the cause itself (a ConfigException names the key), not the stage's wrapper
+        promise.fail(err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err);
+      }
+    });
+    return promise.future();
   }
 
   /**
@@ -120,9 +146,30 @@ public final class Platform {
   }
 
   private CompletableFuture<Platform> boot() {
-    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     CompletableFuture<Platform> result = new CompletableFuture<>();
-    Database.start(vertx, config)
+    ClusterSettings clusterSettings;
+    try {
+      clusterSettings = ClusterSettings.from(config);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+      return result;
+    }
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    Future<Vertx> started;
+    if (clusterSettings == null) {
+      // single node: no cluster manager, no Hazelcast, nothing on the network but HTTP
+      started = Future.succeededFuture(Vertx.vertx(options));
+    } else {
+      started = ClusterNode.start(clusterSettings, options).map(node -> {
+        cluster = node;
+        return node.vertx();
+      });
+    }
+    started
+      .compose(v -> {
+        vertx = v;
+        return Database.start(vertx, config);
+      })
       .compose(db -> {
         database = db;
         modules = new ModuleLoader(Platform.class.getClassLoader(), config);
@@ -133,12 +180,13 @@ public final class Platform {
         auth = a;
         outbox = new Outbox(vertx, database.pool(), config.getJsonObject("mail"));
         outbox.start();
-        return modules.deploy(vertx, name -> new ModuleContext(name, vertx, database.pool(),
-          config.getJsonObject("modules").getJsonObject(name, new JsonObject()), config, auth, clock, outbox));
+        return deployModules();
       })
       .compose(v -> config.getJsonObject("gateway").getBoolean("enabled", true) ? startHttp() : Future.succeededFuture())
+      .compose(v -> cluster == null ? Future.succeededFuture() : cluster.serveNodeInfo(this::nodeInfo))
       .onComplete(ar -> {
         if (ar.succeeded()) {
+          logPlacement();
           result.complete(this);
         } else {
           LOG.debug("start-up failed, stopping", ar.cause());
@@ -148,11 +196,43 @@ public final class Platform {
     return result;
   }
 
+  private ModuleContext moduleContext(String name) {
+    return new ModuleContext(name, vertx, database.pool(),
+      config.getJsonObject("modules").getJsonObject(name, new JsonObject()), config, auth, clock, outbox);
+  }
+
+  /**
+   * Deploys this node's modules. With Vert.x HA they are deployed by name through a verticle
+   * factory, so that a surviving node of the HA group can deploy them again when this one dies.
+   */
+  private Future<Void> deployModules() {
+    if (cluster == null || !cluster.settings().ha()) {
+      return modules.deploy(vertx, this::moduleContext);
+    }
+    Map<String, org.communityplatform.core.module.PlatformModule> all = new LinkedHashMap<>();
+    modules.modules().forEach((name, s) -> all.put(name, s.module));
+    moduleFactory = new ModuleVerticleFactory(all, this::moduleContext, m -> {
+      ModuleLoader.ModuleState s = modules.modules().get(m.name());
+      // a module this node runs was migrated at start-up; one taken over from a dead node is checked now
+      return s.enabled || m.migrations() == null ? Future.succeededFuture() : database.migrate(m.name(), m.migrations());
+    });
+    vertx.registerVerticleFactory(moduleFactory);
+    return modules.deployByName(vertx, ModuleVerticleFactory::verticleName, true);
+  }
+
+  /**
+   * The modules whose routes the gateway serves: on a single node those it runs; in a cluster
+   * every module on the classpath, wherever it runs (the bus finds it, or answers 503).
+   */
+  private Collection<ModuleLoader.ModuleState> routedModules() {
+    return cluster == null ? modules.enabled() : modules.modules().values();
+  }
+
   private Future<Void> startHttp() {
     JsonObject http = config.getJsonObject("http");
     Contracts contracts = new Contracts(
       Contracts.readYaml(Platform.class.getClassLoader(), "platform/openapi.yaml"), http.getLong("bodyLimit"));
-    for (ModuleLoader.ModuleState s : modules.enabled()) {
+    for (ModuleLoader.ModuleState s : routedModules()) {
       contracts.add(s.module.name(), Contracts.readYaml(s.module.getClass().getClassLoader(), s.module.contract()));
     }
     CoreOperations core = new CoreOperations(auth, clock);
@@ -167,6 +247,10 @@ public final class Platform {
         p.complete(!s.enabled || s.deploymentId != null ? Status.OK(data) : Status.KO(data));
       });
     }
+    // what runs where: this node alone, or every member of the cluster and the modules each runs
+    checks.register("cluster", 3000, p -> clusterView()
+      .onSuccess(view -> p.complete(Status.OK(view)))
+      .onFailure(e -> p.complete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage()))))));
     return gateway.router(router -> {
       router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(checks));
       return router;
@@ -174,6 +258,7 @@ public final class Platform {
         .setHost(http.getString("host")).setPort(http.getInteger("port"))
         .setCompressionSupported(false).setTcpNoDelay(true))
       .requestHandler(router)
+      .invalidRequestHandler(Gateway::invalidRequest)
       .listen())
       .map(s -> {
         server = s;
@@ -181,6 +266,75 @@ public final class Platform {
           contracts.operations().size());
         return null;
       });
+  }
+
+  /** What this node runs: its name, whether it serves HTTP, and its modules with their instances. */
+  private JsonObject nodeInfo() {
+    JsonObject mods = new JsonObject();
+    for (ModuleLoader.ModuleState s : modules.modules().values()) {
+      String name = s.module.name();
+      int own = s.deploymentId != null ? s.instances : 0;
+      int takenOver = moduleFactory == null ? 0 : Math.max(0, moduleFactory.instancesCreated(name) - own);
+      if (own + takenOver > 0) {
+        JsonObject m = new JsonObject().put("instances", own + takenOver);
+        if (takenOver > 0) {
+          m.put("takenOver", takenOver);
+        }
+        mods.put(name, m);
+      }
+    }
+    JsonObject http = config.getJsonObject("http");
+    HttpServer srv = server;
+    JsonObject info = new JsonObject()
+      .put("node", cluster == null ? "single" : cluster.settings().nodeName())
+      .put("gateway", srv != null)
+      .put("http", srv == null ? null : http.getString("host") + ":" + srv.actualPort())
+      .put("modules", mods);
+    if (cluster != null && cluster.settings().ha()) {
+      info.put("ha", true);
+    }
+    return info;
+  }
+
+  private Future<JsonObject> clusterView() {
+    if (cluster != null) {
+      return cluster.view(modules.modules().keySet(), 1000);
+    }
+    JsonObject self = nodeInfo();
+    JsonObject where = new JsonObject();
+    for (String name : modules.modules().keySet()) {
+      where.put(name, self.getJsonObject("modules").containsKey(name)
+        ? new io.vertx.core.json.JsonArray().add("single") : new io.vertx.core.json.JsonArray());
+    }
+    return Future.succeededFuture(new JsonObject().put("mode", "single")
+      .put("members", new io.vertx.core.json.JsonArray().add(self)).put("modules", where));
+  }
+
+  /** One line on what runs here: the operator's first question about a node. */
+  private void logPlacement() {
+    JsonObject info = nodeInfo();
+    List<String> runs = new ArrayList<>();
+    info.getJsonObject("modules").forEach(e -> runs.add(e.getKey() + " x" + ((JsonObject) e.getValue()).getInteger("instances")));
+    List<String> off = new ArrayList<>();
+    modules.modules().values().forEach(s -> {
+      if (!s.enabled) {
+        off.add(s.module.name());
+      }
+    });
+    String http = info.getBoolean("gateway") ? "gateway on " + info.getString("http") : "no gateway (no HTTP port)";
+    if (cluster == null) {
+      LOG.info("single node: {}; modules {}{}", http, runs.isEmpty() ? "none" : runs,
+        off.isEmpty() ? "" : "; disabled (no routes): " + off);
+    } else {
+      LOG.info("cluster node {} ({}): {}; modules {}{}; {} member(s) in cluster '{}'", cluster.settings().nodeName(),
+        cluster.nodeId(), http, runs.isEmpty() ? "none" : runs, off.isEmpty() ? "" : "; not here: " + off,
+        cluster.members().size(), cluster.settings().name());
+      if (info.getBoolean("gateway")) {
+        LOG.info("cluster node {}: the gateway routes every module on the classpath ({}); requests go over the bus "
+          + "to the nodes running each, and answer 503 while none does", cluster.settings().nodeName(),
+          modules.modules().keySet());
+      }
+    }
   }
 
   /** Stops the node: HTTP server, modules, pool, embedded PostgreSQL, Vert.x. Safe to call twice. */
@@ -198,7 +352,10 @@ public final class Platform {
     }
     CompletableFuture<Void> closed = new CompletableFuture<>();
     Future<Void> f = server == null ? Future.succeededFuture() : server.close();
-    f.eventually(() -> modules == null ? Future.succeededFuture() : modules.undeploy(vertx))
+    f.eventually(() -> cluster == null ? Future.succeededFuture() : cluster.stop())
+      .eventually(() -> modules == null ? Future.succeededFuture() : modules.undeploy(vertx))
+      // whatever else runs on the pool (modules taken over through HA) stops before it closes
+      .eventually(() -> Future.join(vertx.deploymentIDs().stream().map(id -> vertx.undeploy(id)).toList()))
       .eventually(() -> database == null ? Future.succeededFuture() : database.close())
       // Vert.x is closed from a thread of its own: listeners bound to an event loop that is
       // shutting down would never run
@@ -236,5 +393,10 @@ public final class Platform {
 
   public ModuleLoader modules() {
     return modules;
+  }
+
+  /** This node's cluster membership, or null on a single node. */
+  public ClusterNode cluster() {
+    return cluster;
   }
 }
