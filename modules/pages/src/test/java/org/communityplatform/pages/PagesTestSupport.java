@@ -1,0 +1,70 @@
+package org.communityplatform.pages;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.TestPlatform;
+import org.communityplatform.testing.TestPlatform.Res;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Small helpers shared by the pages tests: tokens with an email claim, page creation, field lists. */
+final class PagesTestSupport {
+
+  static final String PAGES = "/client/community/pages";
+
+  private PagesTestSupport() {
+  }
+
+  static String token(TestPlatform p, String user) {
+    return p.token(user, new JsonObject().put("email", user + "@example.org"));
+  }
+
+  static JsonObject page(String name) {
+    return new JsonObject().put("name", name).put("type", "community").put("category", "design");
+  }
+
+  static JsonObject create(TestPlatform p, String org, String owner, JsonObject body) {
+    Res r = p.post(PAGES).org(org).bearer(token(p, owner)).json(body).send();
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return r.json();
+  }
+
+  static List<String> field(JsonArray rows, String name) {
+    List<String> list = new ArrayList<>();
+    rows.forEach(o -> list.add(String.valueOf(((JsonObject) o).getValue(name))));
+    return list;
+  }
+
+  static void assertError(Res r, int status) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    JsonObject body = r.json();
+    assertThat(body).as(r.toString()).isNotNull();
+    assertThat(body.getJsonObject("error").getString("code")).isNotBlank();
+    assertThat(body.getJsonObject("error").getString("message")).isNotBlank();
+    assertThat(body.getString("reqId")).isEqualTo(r.header("x-request-id"));
+  }
+
+  /** Waits (briefly) for an asynchronous effect, such as an event consumer's write. */
+  static void eventually(Runnable check) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      try {
+        check.run();
+        return;
+      } catch (AssertionError e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+}
