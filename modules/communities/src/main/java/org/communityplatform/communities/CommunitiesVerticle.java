@@ -1,0 +1,70 @@
+package org.communityplatform.communities;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import org.communityplatform.core.bus.ApiVerticle;
+import org.communityplatform.core.module.ModuleContext;
+
+import java.util.UUID;
+
+/** Serves the communities module's operations and its internal address over the bus. */
+final class CommunitiesVerticle extends ApiVerticle {
+
+  private final ModuleContext ctx;
+  private Env env;
+
+  CommunitiesVerticle(ModuleContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  protected String moduleName() {
+    return "communities";
+  }
+
+  @Override
+  protected Future<?> setUp() {
+    Settings settings;
+    try {
+      settings = new Settings(ctx.config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    env = new Env(vertx, new CommunityStore(ctx.pool(), ctx.clock()), new ContentStore(ctx.pool(), ctx.clock()), settings,
+      ctx.outbox(), ctx.clock(), this::publish);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  protected void register() {
+    Env.Registry registry = this::operation;
+    new CommunityOps(env).register(registry);
+    new AdminOps(env).register(registry);
+    new JoinOps(env).register(registry);
+    new ContentOps(env).register(registry);
+
+    // module to module: is this user a member of that community, and with which role?
+    internal("communities.membership", msg -> {
+      String org = msg.getString("org", "default");
+      UUID id;
+      try {
+        id = UUID.fromString(String.valueOf(msg.getValue("communityId")));
+      } catch (IllegalArgumentException e) {
+        return Future.succeededFuture(new JsonObject().put("exists", false).put("member", false).putNull("role"));
+      }
+      String user = msg.getString("userId");
+      return ctx.pool().preparedQuery("SELECT c.is_private, m.role FROM communities.communities c "
+          + "LEFT JOIN communities.members m ON m.community_id = c.id AND m.user_id = $3 WHERE c.id = $1 AND c.org = $2")
+        .execute(Tuple.of(id, org, user))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return new JsonObject().put("exists", false).put("member", false).putNull("role");
+          }
+          var r = rows.iterator().next();
+          return new JsonObject().put("exists", true).put("isPrivate", r.getBoolean(0))
+            .put("member", r.getString(1) != null).put("role", r.getString(1));
+        });
+    });
+  }
+}
