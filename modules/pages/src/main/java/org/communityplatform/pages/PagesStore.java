@@ -146,11 +146,11 @@ final class PagesStore {
     }
     if (f.type() != null) {
       t.addString(f.type());
-      where.append(" AND lower(p.type) = lower($").append(t.size()).append(')');
+      where.append(" AND p.type_key = lower($").append(t.size()).append(')');
     }
     if (f.category() != null) {
       t.addString(f.category());
-      where.append(" AND lower(p.category) = lower($").append(t.size()).append(')');
+      where.append(" AND p.category_key = lower($").append(t.size()).append(')');
     }
     String tsquery = tsquery(f.q());
     if (tsquery != null) {
