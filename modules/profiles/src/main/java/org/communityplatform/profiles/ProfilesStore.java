@@ -138,8 +138,9 @@ final class ProfilesStore {
     OffsetDateTime now = now();
     Tuple t = Tuple.of(org, id, name, email, image).addArrayOfString(roles).addOffsetDateTime(now);
     return pool.preparedQuery("INSERT INTO profiles.users (org, id, type, name, email, image, roles, created_at, updated_at) "
-        + "SELECT $1, $2, 'person', $3, CASE WHEN EXISTS (SELECT 1 FROM profiles.users WHERE org = $1 AND email = $4) "
-        + "THEN NULL ELSE $4 END, $5, $6, $7, $7 ON CONFLICT (org, id) DO NOTHING RETURNING " + RETURNING_OWN)
+        + "SELECT $1::text, $2::text, 'person', $3::text, CASE WHEN EXISTS (SELECT 1 FROM profiles.users "
+        + "WHERE org = $1::text AND email = $4::text) THEN NULL ELSE $4::text END, $5::text, $6::text[], $7::timestamptz, "
+        + "$7::timestamptz ON CONFLICT (org, id) DO NOTHING RETURNING " + RETURNING_OWN)
       .execute(t)
       .compose(rows -> rows.size() > 0 ? Future.succeededFuture(Map.entry(first(rows), true))
         : own(org, id).map(r -> Map.entry(r, false)));
@@ -152,16 +153,17 @@ final class ProfilesStore {
   Future<Map.Entry<Row, Boolean>> sync(String org, String id, String name, String email, String image, String[] roles) {
     OffsetDateTime now = now();
     Tuple t = Tuple.of(org, id, name, email, image).addArrayOfString(roles).addOffsetDateTime(now);
-    String freeEmail = "CASE WHEN $4 IS NULL OR EXISTS (SELECT 1 FROM profiles.users o WHERE o.org = $1 AND o.email = $4 "
-      + "AND o.id <> $2) THEN NULL ELSE $4 END";
+    String freeEmail = "CASE WHEN $4::text IS NULL OR EXISTS (SELECT 1 FROM profiles.users o WHERE o.org = $1::text "
+      + "AND o.email = $4::text AND o.id <> $2::text) THEN NULL ELSE $4::text END";
     return pool.preparedQuery("INSERT INTO profiles.users AS u (org, id, type, name, email, image, roles, created_at, updated_at) "
-        + "VALUES ($1, $2, 'person', $3, " + freeEmail + ", $5, $6, $7, $7) "
-        + "ON CONFLICT (org, id) DO UPDATE SET "
-        + "name = coalesce($3, u.name), image = coalesce($5, u.image), "
+        + "VALUES ($1::text, $2::text, 'person', $3::text, " + freeEmail + ", $5::text, $6::text[], $7::timestamptz, "
+        + "$7::timestamptz) ON CONFLICT (org, id) DO UPDATE SET "
+        + "name = coalesce($3::text, u.name), image = coalesce($5::text, u.image), "
         + "email = coalesce(" + freeEmail + ", u.email), "
         + "email_verified = u.email_verified AND coalesce(" + freeEmail + ", u.email) IS NOT DISTINCT FROM u.email, "
-        + "updated_at = CASE WHEN u.name IS DISTINCT FROM coalesce($3, u.name) OR u.image IS DISTINCT FROM coalesce($5, u.image) "
-        + "OR u.email IS DISTINCT FROM coalesce(" + freeEmail + ", u.email) THEN $7 ELSE u.updated_at END "
+        + "updated_at = CASE WHEN u.name IS DISTINCT FROM coalesce($3::text, u.name) "
+        + "OR u.image IS DISTINCT FROM coalesce($5::text, u.image) "
+        + "OR u.email IS DISTINCT FROM coalesce(" + freeEmail + ", u.email) THEN $7::timestamptz ELSE u.updated_at END "
         + "RETURNING " + RETURNING_OWN + ", (xmax = 0) AS inserted")
       .execute(t)
       .map(rows -> {
