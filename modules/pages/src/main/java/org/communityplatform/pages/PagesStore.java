@@ -435,8 +435,9 @@ final class PagesStore {
     Tuple t = Tuple.of(org, id);
     String where = " FROM pages.members m WHERE m.org = $1 AND m.page_id = $2 AND m.user_id IS NOT NULL";
     if (role != null) {
-      t.addString(role);
-      where += " AND m.role = $3";
+      // the rank stands for the role and is part of the list's index
+      t.addShort(rank(role));
+      where += " AND m.role_rank = $3";
     }
     Tuple countArgs = copy(t);
     String keyset = "";
@@ -473,6 +474,14 @@ final class PagesStore {
    * already belongs to the page, the invitation is simply dropped. Answers the new memberships.
    */
   Future<List<JsonObject>> attachInvitations(String org, String email, String user) {
+    // the common case (nothing waits for this email) costs one indexed lookup and no transaction
+    return pool.preparedQuery("SELECT 1 FROM pages.members WHERE org = $1 AND email = $2 AND user_id IS NULL LIMIT 1")
+      .execute(Tuple.of(org, email))
+      .compose(found -> found.size() == 0 ? Future.succeededFuture(List.<JsonObject>of())
+        : attachLocked(org, email, user));
+  }
+
+  private Future<List<JsonObject>> attachLocked(String org, String email, String user) {
     return pool.withTransaction(conn -> conn.preparedQuery("SELECT p.id FROM pages.pages p WHERE p.id IN "
           + "(SELECT page_id FROM pages.members WHERE org = $1 AND email = $2 AND user_id IS NULL) "
           + "ORDER BY p.id FOR NO KEY UPDATE")
@@ -596,6 +605,19 @@ final class PagesStore {
   private static Future<Void> count(SqlClient c, UUID pageId, int delta) {
     return c.preparedQuery("UPDATE pages.pages SET member_count = member_count + $2 WHERE id = $1")
       .execute(Tuple.of(pageId, delta)).mapEmpty();
+  }
+
+  private static short rank(String role) {
+    switch (role) {
+      case "owner":
+        return 0;
+      case "admin":
+        return 1;
+      case "member":
+        return 2;
+      default:
+        throw ApiError.badRequest("role must be owner, admin or member");
+    }
   }
 
   private static String offset(Cursor.Key cursor, int page, int limit) {

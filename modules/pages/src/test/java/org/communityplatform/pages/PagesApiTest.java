@@ -42,6 +42,21 @@ class PagesApiTest {
   }
 
   @Test
+  void theContractServesEveryPageRouteAndIsValidOpenApi() {
+    Res r = p.get("/openapi.json").send();
+    var result = new io.swagger.v3.parser.OpenAPIV3Parser().readContents(r.body().toString(), List.of(), null);
+    assertThat(result.getMessages()).isEmpty();
+    assertThat(result.getOpenAPI().getPaths()).containsKeys(PAGES, PAGES + "/mine", PAGES + "/{pageId}",
+      PAGES + "/{pageId}/join", PAGES + "/{pageId}/leave", PAGES + "/{pageId}/invite", PAGES + "/{pageId}/members",
+      PAGES + "/{pageId}/posts");
+    var item = result.getOpenAPI().getPaths().get(PAGES + "/{pageId}");
+    assertThat(item.getGet()).isNotNull();
+    assertThat(item.getPatch()).isNotNull();
+    assertThat(item.getPut()).isNotNull();
+    assertThat(item.getDelete()).isNotNull();
+  }
+
+  @Test
   void createRecordsTheCallerAsOwnerWhateverTheBodySays() {
     List<JsonObject> events = new CopyOnWriteArrayList<>();
     MessageConsumer<JsonObject> c = p.platform().vertx().eventBus().consumer("events.pages.page.created",
