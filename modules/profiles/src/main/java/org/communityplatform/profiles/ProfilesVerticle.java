@@ -889,9 +889,14 @@ final class ProfilesVerticle extends ApiVerticle {
     if (q == null && pageId == null) {
       return Future.succeededFuture(ApiReply.ok(new JsonObject().put("data", new JsonArray()).put("total", 0)));
     }
+    String viewer = viewer(req);
+    JsonObject ask = new JsonObject().put("org", org).put("pageId", pageId).put("limit", PAGE_MEMBER_LIMIT);
+    if (viewer != null) {
+      // a private page shows its members only to its own members
+      ask.put("viewerId", viewer);
+    }
     Future<List<String>> scope = pageId == null ? Future.succeededFuture(null) : vertx.eventBus()
-      .<JsonObject>request("pages.memberIds", new JsonObject().put("org", org).put("pageId", pageId)
-        .put("limit", PAGE_MEMBER_LIMIT), new DeliveryOptions().setSendTimeout(5000))
+      .<JsonObject>request("pages.memberIds", ask, new DeliveryOptions().setSendTimeout(5000))
       .recover(err -> Future.failedFuture(ApiVerticle.toApiError(err)))
       .map(msg -> {
         JsonObject body = msg.body() == null ? new JsonObject() : msg.body();
@@ -906,7 +911,7 @@ final class ProfilesVerticle extends ApiVerticle {
         });
         return ids;
       });
-    return scope.compose(ids -> store.searchPeople(org, q, ids, viewer(req), limit, offset))
+    return scope.compose(ids -> store.searchPeople(org, q, ids, viewer, limit, offset))
       .map(result -> {
         JsonArray data = new JsonArray();
         result.getKey().forEach(r -> data.add(Views.person(r)));
