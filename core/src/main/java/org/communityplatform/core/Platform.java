@@ -298,7 +298,7 @@ public final class Platform {
 
   private Future<JsonObject> clusterView() {
     if (cluster != null) {
-      return cluster.view(modules.modules().keySet(), 1000);
+      return cluster.view(modules.modules().keySet(), 2000);
     }
     JsonObject self = nodeInfo();
     JsonObject where = new JsonObject();
