@@ -277,8 +277,14 @@ class PagesApiTest {
     String id = page.getString("id");
     String path = PAGES + "/" + id;
 
+    List<JsonObject> updated = new CopyOnWriteArrayList<>();
+    MessageConsumer<JsonObject> c = p.platform().vertx().eventBus().consumer("events.pages.page.updated",
+      m -> updated.add(m.body()));
     Res r = p.patch(path).org(org).bearer(token(p, "olga")).json(new JsonObject().put("name", "After")
       .put("owner", "mallory")).send();
+    eventually(() -> assertThat(updated).extracting(e -> e.getString("name")).containsExactly("After"));
+    assertThat(updated.get(0).getString("updatedBy")).isEqualTo("olga");
+    c.unregister();
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(r.json().getString("name")).isEqualTo("After");
     assertThat(r.json().getString("description")).isEqualTo("old text");
@@ -331,8 +337,14 @@ class PagesApiTest {
 
     assertError(p.delete(path).org(org).bearer(token(p, "quinn")).send(), 403);
     assertError(p.delete(path).org(org).send(), 401);
+    List<JsonObject> deleted = new CopyOnWriteArrayList<>();
+    MessageConsumer<JsonObject> c = p.platform().vertx().eventBus().consumer("events.pages.page.deleted",
+      m -> deleted.add(m.body()));
     Res r = p.delete(path).org(org).bearer(token(p, "pat")).send();
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    eventually(() -> assertThat(deleted).extracting(e -> e.getString("id")).containsExactly(page.getString("id")));
+    assertThat(deleted.get(0).getString("org")).isEqualTo(org);
+    c.unregister();
     assertThat(r.json().getBoolean("deleted")).isTrue();
     assertError(p.get(path).org(org).send(), 404);
     assertError(p.delete(path).org(org).bearer(token(p, "pat")).send(), 404);
