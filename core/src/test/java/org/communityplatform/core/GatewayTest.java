@@ -161,6 +161,18 @@ class GatewayTest {
   }
 
   @Test
+  void badlyEncodedQueriesAre400AndStringQueriesKeepTheirText() {
+    assertError(p.get("/probe/notes?limit=%").send(), 400, "validation_failed");
+    assertError(p.get("/probe/search?q=100%zz").send(), 400, "validation_failed");
+    for (String q : new String[]{"-5", "1.5", "[1]", "%22x%22", "true", "null", "%5C"}) {
+      Res r = p.get("/probe/search?q=" + q).send();
+      assertThat(r.status()).as(q + " " + r).isEqualTo(200);
+    }
+    assertThat(p.get("/probe/search?q=-5").send().json().getValue("q")).isEqualTo("-5");
+    assertThat(p.get("/probe/search?q=%5B1%5D").send().json().getValue("q")).isEqualTo("[1]");
+  }
+
+  @Test
   void queryValuesArriveTyped() {
     assertThat(p.get("/probe/notes?limit=3").send().json().getString("limitType")).isEqualTo("Integer");
   }

@@ -62,6 +62,7 @@ public final class Gateway {
   private final long timeoutMs;
   private final Map<String, Function<ApiRequest, Future<ApiReply>>> local;
   private final Buffer documentJson;
+  private volatile OpenAPIContract validationContract;
 
   /**
    * @param local operations of the {@code platform} contract answered on this node, without the bus
@@ -81,6 +82,7 @@ public final class Gateway {
     return OpenAPIContract.from(vertx, contracts.validationDocument()).map(contract -> {
       RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       RequestValidatorImpl validator = new RequestValidatorImpl(vertx, contract);
+      validationContract = contract;
       rb.rootHandler(this::requestId);
       for (OpenAPIRoute route : rb.getRoutes()) {
         Operation op = route.getOperation();
@@ -122,7 +124,7 @@ public final class Gateway {
       return;
     }
     authenticate(ctx, info)
-      .compose(principal -> RequestExtractor.withBodyHandler().extractValidatableRequest(ctx, op)
+      .compose(principal -> extract(ctx, op)
         .compose(vr -> validate(validator, op, vr))
         .recover(err -> Future.failedFuture(validationError(err)))
         .map(validated -> envelope(ctx, op, info, principal, validated, orgHeader, reqId)))
@@ -149,7 +151,7 @@ public final class Gateway {
    * worker; schema checks of small documents are cheap CPU work, so they run here instead, with
    * the same per-parameter and body checks.
    */
-  private static Future<ValidatedRequest> validate(RequestValidatorImpl validator, Operation operation,
+  private Future<ValidatedRequest> validate(RequestValidatorImpl validator, Operation operation,
                                                    ValidatableRequest request) {
     try {
       Map<String, RequestParameter> cookies = new HashMap<>();
@@ -168,7 +170,9 @@ public final class Gateway {
             path.put(param.getName(), validator.validateParameter(param, request.getPathParameters().get(param.getName())));
             break;
           case QUERY:
-            query.put(param.getName(), validator.validateParameter(param, request.getQuery().get(param.getName())));
+            query.put(param.getName(), plainString(param)
+              ? validatePlainString(validator, param, request.getQuery().get(param.getName()))
+              : validator.validateParameter(param, request.getQuery().get(param.getName())));
             break;
           default:
             break;
@@ -178,6 +182,41 @@ public final class Gateway {
       return Future.succeededFuture(new ValidatedRequestImpl(cookies, headers, path, query, body));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
+    }
+  }
+
+  /** Reads path, query, headers and body; a malformed query string (a stray '%') is a 400. */
+  private static Future<ValidatableRequest> extract(RoutingContext ctx, Operation op) {
+    try {
+      return RequestExtractor.withBodyHandler().extractValidatableRequest(ctx, op);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new ApiError(400, "validation_failed",
+        "the query string or a path segment is not correctly encoded"));
+    }
+  }
+
+  /** A query parameter declared as a plain string: its text is the value, never parsed as JSON. */
+  private static boolean plainString(Parameter param) {
+    return param.getSchema() != null && "string".equals(param.getSchema().get("type"));
+  }
+
+  /**
+   * The library's simple/form transformers read a query value as JSON when they can, so a search
+   * for {@code -5} or {@code [x]} would fail a string schema; a declared string keeps its text.
+   */
+  private RequestParameter validatePlainString(RequestValidatorImpl validator, Parameter param,
+                                                      RequestParameter value) {
+    if (value == null || value.isNull()) {
+      return validator.validateParameter(param, value);
+    }
+    String text = String.valueOf(value.get());
+    io.vertx.json.schema.OutputUnit result = validationContract.getSchemaRepository()
+      .validator(param.getSchema()).validate(text);
+    try {
+      result.checkValidity();
+      return new io.vertx.openapi.validation.impl.RequestParameterImpl(text);
+    } catch (io.vertx.json.schema.JsonSchemaValidationException e) {
+      throw SchemaValidationException.createErrorFromOutputUnitType(param, result, e);
     }
   }
 

@@ -34,6 +34,7 @@ public final class ProbeModule implements PlatformModule {
           .put("principal", req.principal()).put("org", req.org()).put("lang", req.lang()))));
         operation("probeMaybe", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("user", req.userId()))));
         operation("probePublic", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("user", req.userId()))));
+        operation("probeSearch", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("q", req.query().getValue("q")))));
         operation("probeAdmin", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("org", req.org()))));
         operation("probeAddNote", req -> pool.preparedQuery("INSERT INTO probe.notes (org, text) VALUES ($1, $2) RETURNING id")
           .execute(Tuple.of(req.org(), req.body().getString("text")))
