@@ -398,7 +398,7 @@ final class CommunityOps {
     String me = req.requireUser();
     Settings s = env.settings;
     if (!s.streamConfigured()) {
-      throw new ApiError(503, "chat_unavailable", "chat is not configured on this platform (no Stream API key and secret)");
+      throw new ApiError(503, "not_configured", "chat is not configured on this platform (no Stream API key and secret)");
     }
     long exp = s.streamTokenTtlSeconds > 0 ? Instant.now(env.clock).getEpochSecond() + s.streamTokenTtlSeconds : 0;
     return Future.succeededFuture(ApiReply.ok(new JsonObject()

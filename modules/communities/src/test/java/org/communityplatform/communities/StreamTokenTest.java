@@ -42,7 +42,7 @@ class StreamTokenTest {
     try (TestPlatform bare = TestPlatform.start()) {
       Res r = bare.post("/api/stream/token").bearer(bare.token("u1")).send();
       Fixture.assertError(r, 503);
-      assertThat(r.errorCode()).isEqualTo("chat_unavailable");
+      assertThat(r.errorCode()).isEqualTo("not_configured");
     }
   }
 }
