@@ -164,7 +164,7 @@ final class ContentOps {
         throw ApiError.forbidden("only an admin of the group can add members to it");
       }
       UUID communityId = g.getUUID("community_id");
-      return content.addGroupMember(env.store.pool(), id, communityId, target, role, me).map(m -> {
+      return content.addGroupMember(env.store.pool(), org, id, communityId, target, role, me).map(m -> {
         boolean created = m.getBoolean("created");
         if (created) {
           env.publish("group.member_added", org, new JsonObject().put("communityId", communityId.toString())

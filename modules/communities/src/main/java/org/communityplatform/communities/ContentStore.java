@@ -103,8 +103,8 @@ final class ContentStore {
       .execute(Tuple.of(id, org, communityId, body.getString("name").strip(), body.getString("description"),
         body.getBoolean("isPrivate", false), creator, now))
       .compose(x -> client.preparedQuery("INSERT INTO communities.group_members (group_id, community_id, user_id, role, "
-          + "added_by, joined_at) VALUES ($1, $2, $3, 'admin', $3, $4)")
-        .execute(Tuple.of(id, communityId, creator, now)))
+          + "added_by, joined_at, org) VALUES ($1, $2, $3, 'admin', $3, $4, $5)")
+        .execute(Tuple.of(id, communityId, creator, now, org)))
       .compose(x -> group(client, org, id, creator, false));
   }
 
@@ -139,11 +139,12 @@ final class ContentStore {
    * Adds a community member to a group: the row (with {@code created}) or, when the target is not a
    * member of the community, a 400.
    */
-  Future<Row> addGroupMember(SqlClient client, UUID groupId, UUID communityId, String userId, String role, String by) {
+  Future<Row> addGroupMember(SqlClient client, String org, UUID groupId, UUID communityId, String userId, String role,
+                             String by) {
     return client.preparedQuery("INSERT INTO communities.group_members (group_id, community_id, user_id, role, added_by, "
-        + "joined_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (group_id, user_id) DO NOTHING "
+        + "joined_at, org) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (group_id, user_id) DO NOTHING "
         + "RETURNING user_id, role, joined_at, true AS created")
-      .execute(Tuple.of(groupId, communityId, userId, role, by, now()))
+      .execute(Tuple.of(groupId, communityId, userId, role, by, now(), org))
       .recover(err -> Future.failedFuture(err instanceof PgException && "23503".equals(((PgException) err).getSqlState())
         ? new ApiError(400, "not_a_member", "only members of the community can be added to one of its groups",
             new JsonArray().add(new JsonObject().put("path", "/targetUserId").put("message", "not a community member")))
