@@ -29,6 +29,8 @@ final class Community {
     + "c.community_type, c.access, c.status, c.featured, c.verified, c.starts_at, c.expires_at, "
     + "(c.password_hash IS NOT NULL) AS has_password, c.details, c.translations, c.member_count, c.created_by, "
     + "c.created_at, c.updated_at";
+  /** The same without the administrative details, for reads that show the plain view only. */
+  static final String PLAIN_COLUMNS = COLUMNS.replace(" c.details,", "");
 
   UUID id;
   String org;
@@ -78,7 +80,9 @@ final class Community {
     c.startsAt = r.getOffsetDateTime("starts_at");
     c.expiresAt = r.getOffsetDateTime("expires_at");
     c.hasPassword = r.getBoolean("has_password");
-    c.details = json(r.getValue("details"));
+    if (r.getColumnIndex("details") >= 0) {
+      c.details = json(r.getValue("details"));
+    }
     c.translations = json(r.getValue("translations"));
     c.memberCount = r.getInteger("member_count");
     c.createdBy = r.getString("created_by");

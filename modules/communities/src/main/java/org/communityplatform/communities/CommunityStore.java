@@ -56,7 +56,7 @@ final class CommunityStore {
 
   /** The community with the caller's role (null for anonymous or non-members); null when there is none. */
   Future<Community> find(String org, UUID id, String userId) {
-    return pool.preparedQuery("SELECT " + Community.COLUMNS + ", m.role AS caller_role FROM communities.communities c "
+    return pool.preparedQuery("SELECT " + Community.PLAIN_COLUMNS + ", m.role AS caller_role FROM communities.communities c "
         + "LEFT JOIN communities.members m ON m.community_id = c.id AND m.user_id = $3 WHERE c.id = $1 AND c.org = $2")
       .execute(Tuple.of(id, org, userId))
       .map(CommunityStore::firstCommunity);
@@ -143,7 +143,7 @@ final class CommunityStore {
 
   /** The communities a user belongs to, most recently joined first. */
   Future<Page<Community>> listMine(String org, String userId, int page, int limit) {
-    return pool.preparedQuery("SELECT " + Community.COLUMNS + ", m.role AS caller_role, count(*) OVER () AS total "
+    return pool.preparedQuery("SELECT " + Community.PLAIN_COLUMNS + ", m.role AS caller_role, count(*) OVER () AS total "
         + "FROM communities.members m JOIN communities.communities c ON c.id = m.community_id "
         + "WHERE m.org = $1 AND m.user_id = $2 ORDER BY m.joined_at DESC, m.community_id "
         + "LIMIT $3 OFFSET $4")
