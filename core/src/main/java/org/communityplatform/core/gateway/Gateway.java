@@ -79,7 +79,8 @@ public final class Gateway {
 
   /** Builds the router: every contract operation, {@code /openapi.json}, error handlers. */
   public Future<Router> router(Function<Router, Router> extraRoutes) {
-    return OpenAPIContract.from(vertx, contracts.validationDocument()).map(contract -> {
+    // building validators for every schema is CPU work of a second or more: kept off the event loop
+    return OpenAPIContract.from(vertx, contracts.validationDocument()).compose(contract -> vertx.executeBlocking(() -> {
       RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       RequestValidatorImpl validator = new RequestValidatorImpl(vertx, contract);
       validationContract = contract;
@@ -104,7 +105,7 @@ public final class Gateway {
       router.errorHandler(400, this::failure);
       router.errorHandler(500, this::failure);
       return router;
-    });
+    }));
   }
 
   private void requestId(RoutingContext ctx) {
