@@ -105,12 +105,13 @@ public final class JfrSummary {
     top(pkgSelf, 12).forEach((k, v) -> sb.append(pct(v, samples)).append("  ").append(k).append('\n'));
     sb.append("\ntop frames, self time:\n");
     top(self, n).forEach((k, v) -> sb.append(pct(v, samples)).append("  ").append(k).append('\n'));
-    sb.append("\ntop frames of the platform and Vert.x, inclusive time:\n");
+    sb.append("\ntop frames of the platform and its libraries, inclusive time:\n");
     Map<String, Integer> lib = inclusive.entrySet().stream().filter(en -> en.getKey().startsWith("org.communityplatform")
         || en.getKey().startsWith("io.vertx.ext") || en.getKey().startsWith("io.vertx.openapi")
         || en.getKey().startsWith("io.vertx.json") || en.getKey().startsWith("io.vertx.pgclient")
         || en.getKey().startsWith("io.vertx.sqlclient") || en.getKey().startsWith("io.vertx.core.eventbus")
-        || en.getKey().startsWith("com.fasterxml") || en.getKey().startsWith("com.hazelcast"))
+        || en.getKey().startsWith("com.fasterxml") || en.getKey().startsWith("com.hazelcast")
+        || en.getKey().startsWith("org.flywaydb.core.Flyway") || en.getKey().startsWith("org.yaml.snakeyaml.Yaml"))
       .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     top(lib, n).forEach((k, v) -> sb.append(pct(v, samples)).append("  ").append(k).append('\n'));
     final long allocTotal = alloc.values().stream().mapToLong(Long::longValue).sum();

@@ -206,6 +206,9 @@ final class Loader {
       if (replica) {
         s.execute("SET session_replication_role = DEFAULT");
       }
+      if (!indexes.isEmpty()) {
+        s.execute("SET maintenance_work_mem = '512MB'");
+      }
       for (String[] ix : indexes) {
         s.execute(ix[1]);
       }

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 final class Pg implements AutoCloseable {
 
   final EmbeddedPostgres server;
-  final boolean statStatements;
+  boolean statStatements;
   final int port;
 
   private Pg(EmbeddedPostgres server, boolean statStatements) {
@@ -50,12 +50,21 @@ final class Pg implements AutoCloseable {
       stat = false;
     }
     Pg result = new Pg(pg, stat);
+    // stopped also when the bench is interrupted (Ctrl-C, SIGTERM)
+    Pg hooked = result;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        hooked.close();
+      } catch (IOException ignored) {
+        // exiting anyway
+      }
+    }, "bench-pg-stop"));
     if (stat) {
       try (Connection c = result.connect(); Statement s = c.createStatement()) {
         s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
       } catch (SQLException e) {
         System.out.println("  CREATE EXTENSION pg_stat_statements failed (" + e.getMessage() + "); counting transactions instead");
-        result = new Pg(pg, false);
+        result.statStatements = false;
       }
     }
     return result;
@@ -120,8 +129,14 @@ final class Pg implements AutoCloseable {
 
   private Connection statsConnection;
 
+  private boolean closed;
+
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       if (statsConnection != null) {
         statsConnection.close();
