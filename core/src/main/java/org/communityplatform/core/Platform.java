@@ -3,7 +3,6 @@ package org.communityplatform.core;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
@@ -18,6 +17,7 @@ import org.communityplatform.core.config.ConfigLoader;
 import org.communityplatform.core.db.Database;
 import org.communityplatform.core.gateway.Contracts;
 import org.communityplatform.core.gateway.Gateway;
+import org.communityplatform.core.gateway.HttpServers;
 import org.communityplatform.core.mail.Outbox;
 import org.communityplatform.core.module.ModuleContext;
 import org.communityplatform.core.module.ModuleLoader;
@@ -59,7 +59,7 @@ public final class Platform {
   private ModuleLoader modules;
   private PlatformAuth auth;
   private Outbox outbox;
-  private HttpServer server;
+  private final HttpServers servers = new HttpServers();
   private ClusterNode cluster;
   private ModuleVerticleFactory moduleFactory;
   private volatile boolean stopped;
@@ -254,15 +254,12 @@ public final class Platform {
     return gateway.router(router -> {
       router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(checks));
       return router;
-    }).compose(router -> vertx.createHttpServer(new HttpServerOptions()
+    }).compose(router -> servers.start(vertx, router, new HttpServerOptions()
         .setHost(http.getString("host")).setPort(http.getInteger("port"))
-        .setCompressionSupported(false).setTcpNoDelay(true))
-      .requestHandler(router)
-      .invalidRequestHandler(Gateway::invalidRequest)
-      .listen())
-      .map(s -> {
-        server = s;
-        LOG.info("HTTP API listening on {}:{} ({} operations)", http.getString("host"), s.actualPort(),
+        .setMaxInitialLineLength(8192).setCompressionSupported(false).setTcpNoDelay(true),
+        http.getInteger("instances") > 0 ? http.getInteger("instances") : Runtime.getRuntime().availableProcessors()))
+      .map(port -> {
+        LOG.info("HTTP API listening on {}:{} ({} operations)", http.getString("host"), port,
           contracts.operations().size());
         return null;
       });
@@ -284,11 +281,11 @@ public final class Platform {
       }
     }
     JsonObject http = config.getJsonObject("http");
-    HttpServer srv = server;
+    int srvPort = servers.port();
     JsonObject info = new JsonObject()
       .put("node", cluster == null ? "single" : cluster.settings().nodeName())
-      .put("gateway", srv != null)
-      .put("http", srv == null ? null : http.getString("host") + ":" + srv.actualPort())
+      .put("gateway", srvPort >= 0)
+      .put("http", srvPort < 0 ? null : http.getString("host") + ":" + srvPort)
       .put("modules", mods);
     if (cluster != null && cluster.settings().ha()) {
       info.put("ha", true);
@@ -351,7 +348,7 @@ public final class Platform {
       outbox.stop();
     }
     CompletableFuture<Void> closed = new CompletableFuture<>();
-    Future<Void> f = server == null ? Future.succeededFuture() : server.close();
+    Future<Void> f = servers.stop(vertx);
     f.eventually(() -> cluster == null ? Future.succeededFuture() : cluster.stop())
       .eventually(() -> modules == null ? Future.succeededFuture() : modules.undeploy(vertx))
       // whatever else runs on the pool (modules taken over through HA) stops before it closes
@@ -368,7 +365,7 @@ public final class Platform {
 
   /** The port the HTTP API listens on (useful with {@code http.port: 0}). */
   public int httpPort() {
-    return server == null ? -1 : server.actualPort();
+    return servers.port();
   }
 
   public Vertx vertx() {

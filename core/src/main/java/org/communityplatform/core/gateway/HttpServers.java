@@ -13,8 +13,7 @@ import java.util.List;
 
 /**
  * Serves one router from several HTTP server verticles, one per event loop, all on the same port
- * (Vert.x spreads connections over them). With port 0 the first instance picks the port and the
- * others join it.
+ * (Vert.x spreads connections over them). With port 0 they share one random port.
  */
 public final class HttpServers {
 
@@ -41,20 +40,20 @@ public final class HttpServers {
 
   /** Starts {@code instances} servers; completes with the port they listen on. */
   public Future<Integer> start(Vertx vertx, Router router, HttpServerOptions options, int instances) {
-    HttpServerOptions first = new HttpServerOptions(options);
-    HttpVerticle probe = new HttpVerticle(router, first);
-    return vertx.deployVerticle(probe).compose(id -> {
+    HttpServerOptions shared = new HttpServerOptions(options);
+    if (shared.getPort() == 0) {
+      // a negative port asks Vert.x for one random port shared by every server using that value
+      shared.setPort(-1);
+    }
+    List<HttpVerticle> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+      HttpVerticle v = new HttpVerticle(router, shared);
+      created.add(v);
+      return v;
+    }, new DeploymentOptions().setInstances(Math.max(1, instances))).map(id -> {
       deployments.add(id);
-      port = probe.server.actualPort();
-      if (instances <= 1) {
-        return Future.succeededFuture(port);
-      }
-      HttpServerOptions rest = new HttpServerOptions(options).setPort(port);
-      return vertx.deployVerticle(() -> new HttpVerticle(router, rest), new DeploymentOptions().setInstances(instances - 1))
-        .map(id2 -> {
-          deployments.add(id2);
-          return port;
-        });
+      port = created.get(0).server.actualPort();
+      return port;
     });
   }
 
