@@ -206,31 +206,62 @@ final class ProfilesStore {
 
   // ---------------------------------------------------------------- lists
 
-  /** A page of rows plus the total; the total is counted apart when the page lies past the end. */
-  private Future<Map.Entry<List<Row>, Long>> paged(String select, String fromWhere, Tuple t, String order,
-                                                   int limit, long offset) {
-    String sql = select + ", count(*) OVER () AS total " + fromWhere + " ORDER BY " + order + " LIMIT " + limit
-      + " OFFSET " + offset;
-    return pool.preparedQuery(sql).execute(t).compose(rows -> {
-      List<Row> list = new ArrayList<>();
-      long total = -1;
-      for (Row r : rows) {
-        list.add(r);
-        total = r.getLong("total");
-      }
-      if (total >= 0 || offset == 0) {
-        return Future.succeededFuture(Map.entry(list, Math.max(total, 0)));
-      }
-      return pool.preparedQuery("SELECT count(*) " + fromWhere).execute(t)
-        .map(c -> Map.entry(list, c.iterator().next().getLong(0)));
-    });
+  /** Totals are counted exactly up to this many matches; past it the planner's estimate is answered. */
+  static final int EXACT_TOTAL = 10_000;
+
+  /** One page of a list and the number of matches in all. */
+  static final class Page {
+    final List<Row> rows;
+    final long total;
+    final boolean exact;
+
+    Page(List<Row> rows, long total, boolean exact) {
+      this.rows = rows;
+      this.total = total;
+      this.exact = exact;
+    }
+  }
+
+  /**
+   * A page of rows and the total, as two queries run side by side: the page alone can stop at its
+   * limit (a window count would visit every match), and the count stops at {@link #EXACT_TOTAL}.
+   */
+  private Future<Page> paged(String select, String fromWhere, Tuple t, String order, int limit, long offset) {
+    Future<List<Row>> rows = pool.preparedQuery(select + fromWhere + " ORDER BY " + order + " LIMIT " + limit
+        + " OFFSET " + offset).execute(t)
+      .map(rs -> {
+        List<Row> list = new ArrayList<>();
+        rs.forEach(list::add);
+        return list;
+      });
+    Future<long[]> total = pool.preparedQuery("SELECT count(*) FROM (SELECT 1" + fromWhere + " LIMIT "
+        + (EXACT_TOTAL + 1) + ") x").execute(t)
+      .compose(c -> {
+        long n = c.iterator().next().getLong(0);
+        if (n <= EXACT_TOTAL) {
+          return Future.succeededFuture(new long[] {n, 1});
+        }
+        return estimate(fromWhere, t).map(e -> new long[] {Math.max(e, EXACT_TOTAL + 1), 0});
+      });
+    return Future.all(rows, total).map(x -> new Page(rows.result(), total.result()[0], total.result()[1] == 1));
+  }
+
+  /** The planner's estimate of the rows a FROM ... WHERE matches (0 when it cannot say). */
+  private Future<Long> estimate(String fromWhere, Tuple t) {
+    return pool.preparedQuery("EXPLAIN (FORMAT JSON) SELECT 1" + fromWhere).execute(t)
+      .map(rs -> {
+        Object v = rs.iterator().next().getValue(0);
+        JsonArray plan = v instanceof JsonArray ? (JsonArray) v : new JsonArray(String.valueOf(v));
+        return plan.getJsonObject(0).getJsonObject("Plan").getNumber("Plan Rows").longValue();
+      })
+      .recover(err -> Future.succeededFuture(0L));
   }
 
   /**
    * The profile list as {@code me} sees it: profiles that block {@code me} are left out; each row
    * carries the relationship (out_* from me to it, in_* from it to me).
    */
-  Future<Map.Entry<List<Row>, Long>> listProfiles(String org, String me, JsonObject f, int limit, long offset) {
+  Future<Page> listProfiles(String org, String me, JsonObject f, int limit, long offset) {
     Tuple t = Tuple.of(org, me);
     StringBuilder w = new StringBuilder(" FROM profiles.users u "
       + "LEFT JOIN profiles.relationships o ON o.org = u.org AND o.src = $2 AND o.dst = u.id "
@@ -273,7 +304,7 @@ final class ProfilesStore {
    * People search: active persons whose words start with every word of q, optionally only among
    * {@code ids}; persons blocking {@code me} are left out when there is a caller.
    */
-  Future<Map.Entry<List<Row>, Long>> searchPeople(String org, String q, List<String> ids, String me, int limit,
+  Future<Page> searchPeople(String org, String q, List<String> ids, String me, int limit,
                                                   long offset) {
     Tuple t = Tuple.of(org);
     StringBuilder w = new StringBuilder(" FROM profiles.users u WHERE u.org = $1 AND u.type = 'person' "
@@ -369,7 +400,7 @@ final class ProfilesStore {
       .map(rows -> Views.registrationToken(first(rows)));
   }
 
-  Future<Map.Entry<List<Row>, Long>> listRegistrationTokens(String org, int limit, long offset) {
+  Future<Page> listRegistrationTokens(String org, int limit, long offset) {
     return paged("SELECT id, note, created_by, created_at, expires_at, used_at, used_by",
       " FROM profiles.registration_tokens WHERE org = $1", Tuple.of(org), "created_at DESC, id", limit, offset);
   }

@@ -277,12 +277,15 @@ final class ProfilesVerticle extends ApiVerticle {
     return Future.failedFuture(err);
   }
 
-  private static ApiReply page(ApiRequest req, Map.Entry<List<Row>, Long> result, java.util.function.Function<Row, JsonObject> view,
+  private static ApiReply page(ApiRequest req, ProfilesStore.Page result, java.util.function.Function<Row, JsonObject> view,
                                int page, int limit, String time) {
     JsonArray data = new JsonArray();
-    result.getKey().forEach(r -> data.add(view.apply(r)));
-    return ApiReply.ok(new JsonObject().put("data", data).put("total", result.getValue()).put("page", page)
-      .put("limit", limit).put("time", time).put("reqId", req.reqId()));
+    result.rows.forEach(r -> data.add(view.apply(r)));
+    JsonObject body = new JsonObject().put("data", data).put("total", result.total);
+    if (!result.exact) {
+      body.put("totalExact", false);
+    }
+    return ApiReply.ok(body.put("page", page).put("limit", limit).put("time", time).put("reqId", req.reqId()));
   }
 
   private static String text(JsonObject body, String key, int max) {
@@ -914,8 +917,12 @@ final class ProfilesVerticle extends ApiVerticle {
     return scope.compose(ids -> store.searchPeople(org, q, ids, viewer, limit, offset))
       .map(result -> {
         JsonArray data = new JsonArray();
-        result.getKey().forEach(r -> data.add(Views.person(r)));
-        return ApiReply.ok(new JsonObject().put("data", data).put("total", result.getValue()));
+        result.rows.forEach(r -> data.add(Views.person(r)));
+        JsonObject body = new JsonObject().put("data", data).put("total", result.total);
+        if (!result.exact) {
+          body.put("totalExact", false);
+        }
+        return ApiReply.ok(body);
       });
   }
 

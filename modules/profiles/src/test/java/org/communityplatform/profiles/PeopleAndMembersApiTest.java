@@ -218,6 +218,23 @@ class PeopleAndMembersApiTest {
   }
 
   @Test
+  void beyondTenThousandMatchesTheTotalIsAnEstimateAndSaysSo() {
+    String org = "many";
+    p.sql("INSERT INTO profiles.users (org, id, type, name, email, company, created_at, updated_at) "
+      + "SELECT $1, 'm' || g, 'person', 'Member ' || g, 'm' || g || '@many.example', 'Bigcorp', now(), now() "
+      + "FROM generate_series(1, 10050) g", org);
+    p.sql("ANALYZE profiles.users");
+    JsonObject big = search(org, "q=bigcorp&limit=5");
+    assertThat(big.getJsonArray("data")).hasSize(5);
+    assertThat(big.getLong("total")).isGreaterThan(10_000L);
+    assertThat(big.getBoolean("totalExact")).isFalse();
+    JsonObject small = search(org, "q=m10049%40many.example");
+    assertThat(emails(small)).containsExactly("m10049@many.example");
+    assertThat(small.getLong("total")).isEqualTo(1);
+    assertThat(small.containsKey("totalExact")).isFalse();
+  }
+
+  @Test
   void syncCreatesOrRefreshesTheAccountFromTokenClaims() {
     String org = "sync";
     events.clear();
