@@ -658,9 +658,8 @@ final class ProfilesVerticle extends ApiVerticle {
   private Future<ApiReply> listProfiles(ApiRequest req) {
     int page = req.queryInt("page", 1);
     int limit = req.queryInt("limit", 20);
-    JsonObject q = req.query();
     JsonArray status = new JsonArray();
-    String statusParam = q.getString("status");
+    String statusParam = req.queryString("status");
     if (statusParam == null) {
       status.add("active");
     } else {
@@ -668,11 +667,11 @@ final class ProfilesVerticle extends ApiVerticle {
     }
     JsonObject filters = new JsonObject()
       .put("status", status)
-      .put("type", q.getString("type"))
+      .put("type", req.queryString("type"))
       .put("following", req.queryBool("following"))
-      .put("connected", q.getString("connected"))
-      .put("q", q.getString("q"))
-      .put("idTag", IdTags.normalize(q.getString("idTag")));
+      .put("connected", req.queryString("connected"))
+      .put("q", req.queryString("q"))
+      .put("idTag", IdTags.normalize(req.queryString("idTag")));
     return self(req)
       .compose(me -> store.listProfiles(req.org(), me.getString("id"), filters, limit, (long) (page - 1) * limit))
       .map(result -> page(req, result, Views::profile, page, limit, Views.time(store.now())));

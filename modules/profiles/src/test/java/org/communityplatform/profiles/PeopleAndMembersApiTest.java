@@ -196,6 +196,9 @@ class PeopleAndMembersApiTest {
     assertThat(emails(search(org, "q=MATH"))).containsExactly("ada@lovelace.example", "alan@bletchley.example");
     assertThat(emails(search(org, "q=math%20turing"))).containsExactly("alan@bletchley.example");
     assertThat(emails(search(org, "q=%27%3B--%20or%201%3D1"))).isEmpty();
+    // text that looks like a number or JSON stays text
+    assertThat(emails(search(org, "q=42"))).isEmpty();
+    assertThat(emails(search(org, "q=%7B%7D"))).isEmpty();
     JsonObject paged = search(org, "q=math&limit=1&offset=1");
     assertThat(emails(paged)).containsExactly("alan@bletchley.example");
     assertThat(paged.getLong("total")).isEqualTo(2);

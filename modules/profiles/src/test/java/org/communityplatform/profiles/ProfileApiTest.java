@@ -195,6 +195,8 @@ class ProfileApiTest {
     assertThat(idTags(p.get("/api/profiles?type=community").bearer(t).send().json())).containsExactly("club.example.com");
     assertThat(idTags(p.get("/api/profiles?type=person&q=nor").bearer(t).send().json())).containsExactly("nora");
     assertThat(idTags(p.get("/api/profiles?idTag=OTTO").bearer(t).send().json())).containsExactly("otto");
+    assertThat(idTags(p.get("/api/profiles?q=123").bearer(t).send().json())).isEmpty();
+    assertThat(idTags(p.get("/api/profiles?idTag=true").bearer(t).send().json())).isEmpty();
 
     // relationship filters, from the caller's side
     follow(t, "mark", "follow");
