@@ -21,10 +21,7 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestParameter;
-import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.ValidatableRequest;
-import io.vertx.openapi.validation.impl.RequestValidatorImpl;
-import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorErrorType;
@@ -37,7 +34,6 @@ import org.communityplatform.core.bus.ApiVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -62,7 +58,6 @@ public final class Gateway {
   private final long timeoutMs;
   private final Map<String, Function<ApiRequest, Future<ApiReply>>> local;
   private final Buffer documentJson;
-  private volatile OpenAPIContract validationContract;
 
   /**
    * @param local operations of the {@code platform} contract answered on this node, without the bus
@@ -82,14 +77,14 @@ public final class Gateway {
     // building validators for every schema is CPU work of a second or more: kept off the event loop
     return OpenAPIContract.from(vertx, contracts.validationDocument()).compose(contract -> vertx.executeBlocking(() -> {
       RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-      RequestValidatorImpl validator = new RequestValidatorImpl(vertx, contract);
-      validationContract = contract;
+
       rb.rootHandler(this::requestId);
       for (OpenAPIRoute route : rb.getRoutes()) {
         Operation op = route.getOperation();
         Contracts.OperationInfo info = contracts.operation(op.getOperationId());
         route.setDoSecurity(false).setDoValidation(false);
         route.addHandler(BodyHandler.create(false).setBodyLimit(info.bodyLimit));
+        OperationValidator validator = new OperationValidator(contract, op);
         route.addHandler(ctx -> handle(ctx, op, info, validator));
         route.addFailureHandler(this::failure);
       }
@@ -116,7 +111,7 @@ public final class Gateway {
     ctx.next();
   }
 
-  private void handle(RoutingContext ctx, Operation op, Contracts.OperationInfo info, RequestValidatorImpl validator) {
+  private void handle(RoutingContext ctx, Operation op, Contracts.OperationInfo info, OperationValidator validator) {
     String reqId = ctx.get(REQ_ID_KEY);
     String orgHeader = ctx.request().getHeader("orgid");
     if (orgHeader != null && !ORG.matcher(orgHeader).matches()) {
@@ -126,7 +121,7 @@ public final class Gateway {
     }
     authenticate(ctx, info)
       .compose(principal -> extract(ctx, op)
-        .compose(vr -> validate(validator, op, vr))
+        .compose(vr -> validate(validator, vr))
         .recover(err -> Future.failedFuture(validationError(err)))
         .map(validated -> envelope(ctx, op, info, principal, validated, orgHeader, reqId)))
       .compose(envelope -> dispatch(info, envelope))
@@ -147,40 +142,13 @@ public final class Gateway {
   }
 
   /**
-   * Validates on the calling event loop. The library's {@code validate} hops to a worker through an
-   * ordered {@code executeBlocking}, which serialises every request of an event loop behind one
-   * worker; schema checks of small documents are cheap CPU work, so they run here instead, with
-   * the same per-parameter and body checks.
+   * Validates on the calling event loop: schema checks of small documents are cheap CPU work, and
+   * the library's own {@code validate} would hop to a worker through an ordered
+   * {@code executeBlocking}, serialising every request of an event loop behind one worker.
    */
-  private Future<ValidatedRequest> validate(RequestValidatorImpl validator, Operation operation,
-                                                   ValidatableRequest request) {
+  private static Future<ValidatedRequest> validate(OperationValidator validator, ValidatableRequest request) {
     try {
-      Map<String, RequestParameter> cookies = new HashMap<>();
-      Map<String, RequestParameter> headers = new HashMap<>();
-      Map<String, RequestParameter> path = new HashMap<>();
-      Map<String, RequestParameter> query = new HashMap<>();
-      for (Parameter param : operation.getParameters()) {
-        switch (param.getIn()) {
-          case COOKIE:
-            cookies.put(param.getName(), validator.validateParameter(param, request.getCookies().get(param.getName())));
-            break;
-          case HEADER:
-            headers.put(param.getName(), validator.validateParameter(param, request.getHeaders().get(param.getName())));
-            break;
-          case PATH:
-            path.put(param.getName(), validator.validateParameter(param, request.getPathParameters().get(param.getName())));
-            break;
-          case QUERY:
-            query.put(param.getName(), plainString(param)
-              ? validatePlainString(validator, param, request.getQuery().get(param.getName()))
-              : validator.validateParameter(param, request.getQuery().get(param.getName())));
-            break;
-          default:
-            break;
-        }
-      }
-      RequestParameter body = validator.validateBody(operation.getRequestBody(), request);
-      return Future.succeededFuture(new ValidatedRequestImpl(cookies, headers, path, query, body));
+      return Future.succeededFuture(validator.validate(request));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -193,31 +161,6 @@ public final class Gateway {
     } catch (RuntimeException e) {
       return Future.failedFuture(new ApiError(400, "validation_failed",
         "the query string or a path segment is not correctly encoded"));
-    }
-  }
-
-  /** A query parameter declared as a plain string: its text is the value, never parsed as JSON. */
-  private static boolean plainString(Parameter param) {
-    return param.getSchema() != null && "string".equals(param.getSchema().get("type"));
-  }
-
-  /**
-   * The library's simple/form transformers read a query value as JSON when they can, so a search
-   * for {@code -5} or {@code [x]} would fail a string schema; a declared string keeps its text.
-   */
-  private RequestParameter validatePlainString(RequestValidatorImpl validator, Parameter param,
-                                                      RequestParameter value) {
-    if (value == null || value.isNull()) {
-      return validator.validateParameter(param, value);
-    }
-    String text = String.valueOf(value.get());
-    io.vertx.json.schema.OutputUnit result = validationContract.getSchemaRepository()
-      .validator(param.getSchema()).validate(text);
-    try {
-      result.checkValidity();
-      return new io.vertx.openapi.validation.impl.RequestParameterImpl(text);
-    } catch (io.vertx.json.schema.JsonSchemaValidationException e) {
-      throw SchemaValidationException.createErrorFromOutputUnitType(param, result, e);
     }
   }
 
