@@ -65,7 +65,7 @@ public final class JfrSummary {
               }
             }
             String t = e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
-            threads.merge(t == null ? "?" : t.replaceAll("-\\d+$", "-N"), 1, Integer::sum);
+            threads.merge(t == null ? "?" : t, 1, Integer::sum);
           }
           case "jdk.ObjectAllocationSample" -> {
             long w = e.getLong("weight");
@@ -100,7 +100,7 @@ public final class JfrSummary {
     sb.append(String.format(Locale.ROOT, "%d execution samples; GC: %d collections, %d ms paused in all, longest %d ms%n",
       samples, gcCount, gcPause.toMillis(), gcMax.toMillis()));
     sb.append("\nthreads (share of samples):\n");
-    top(threads, 8).forEach((k, v) -> sb.append(pct(v, samples)).append("  ").append(k).append('\n'));
+    top(threads, 10).forEach((k, v) -> sb.append(pct(v, samples)).append("  ").append(k).append('\n'));
     sb.append("\nself time by package:\n");
     top(pkgSelf, 12).forEach((k, v) -> sb.append(pct(v, samples)).append("  ").append(k).append('\n'));
     sb.append("\ntop frames, self time:\n");

@@ -50,6 +50,7 @@ final class Pg implements AutoCloseable {
       stat = false;
     }
     Pg result = new Pg(pg, stat);
+    Cpu.pgDataDir = dir.toAbsolutePath().toString();
     // stopped also when the bench is interrupted (Ctrl-C, SIGTERM)
     Pg hooked = result;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -34,13 +34,13 @@ final class Wrk {
 
   /** What one run measured. Latencies in microseconds. */
   record Result(String target, long requests, double seconds, double rps, long p50, long p90, long p99, long max,
-                long non2xx, long socketErrors, long tokenWraps, String load) {
+                long non2xx, long socketErrors, long tokenWraps, String load, double otherCores) {
     long errors() {
       return non2xx + socketErrors;
     }
 
     static Result failed(String target, String why) {
-      return new Result(target + " (" + why + ")", 0, 0, 0, -1, -1, -1, -1, 0, 1, 0, Procs.loadAvg());
+      return new Result(target + " (" + why + ")", 0, 0, 0, -1, -1, -1, -1, 0, 1, 0, Procs.loadAvg(), 0);
     }
   }
 
@@ -75,7 +75,9 @@ final class Wrk {
     String load = Procs.loadAvg();
     List<String> cmd = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
       "--timeout", "5s", "-s", script.toString(), base + req.paths().get(0)));
+    Cpu.Sample before = Cpu.sample();
     String out = Procs.run(cmd, seconds + 30L);
+    double other = Cpu.otherCores(before, Cpu.sample());
     for (String line : out.split("\n")) {
       if (line.startsWith("BENCHJSON ")) {
         JsonObject j = new JsonObject(line.substring("BENCHJSON ".length()));
@@ -83,7 +85,7 @@ final class Wrk {
         long n = j.getLong("requests");
         return new Result(target, n, secs, secs > 0 ? n / secs : 0, j.getLong("p50"), j.getLong("p90"), j.getLong("p99"),
           j.getLong("max"), j.getLong("status"), j.getLong("connect") + j.getLong("read") + j.getLong("write")
-          + j.getLong("timeout"), j.getLong("wraps"), load);
+          + j.getLong("timeout"), j.getLong("wraps"), load, other);
       }
     }
     throw new IOException("wrk printed no result:\n" + out);
