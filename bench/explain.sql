@@ -31,3 +31,19 @@ SELECT u.id, u.tn_id, u.type, u.id_type, u.id_tag, u.owner_id, u.name, u.first_n
   FROM profiles.users u
  WHERE u.org = 'bench-small' AND u.type = 'person' AND u.status = 'active' AND u.search @@ profiles.search_query('alice')
  ORDER BY u.tn_id LIMIT 20 OFFSET 0
+-- next
+-- people search for a word nobody has (the ordered walk then reads every row of the organisation)
+SELECT u.id, u.tn_id, u.type, u.id_type, u.id_tag, u.owner_id, u.name, u.first_name, u.last_name, u.email, u.image,
+       u.cover_image, u.bio, u.company, u.job_title, u.city, u.country, u.interests, u.social, u.x, u.status,
+       u.created_at, u.updated_at
+  FROM profiles.users u
+ WHERE u.org = 'bench' AND u.type = 'person' AND u.status = 'active' AND u.search @@ profiles.search_query('zzyzx')
+ ORDER BY u.tn_id LIMIT 20 OFFSET 0
+-- next
+-- people search for a word one person has (a number of an email address)
+SELECT u.id, u.tn_id, u.type, u.id_type, u.id_tag, u.owner_id, u.name, u.first_name, u.last_name, u.email, u.image,
+       u.cover_image, u.bio, u.company, u.job_title, u.city, u.country, u.interests, u.social, u.x, u.status,
+       u.created_at, u.updated_at
+  FROM profiles.users u
+ WHERE u.org = 'bench' AND u.type = 'person' AND u.status = 'active' AND u.search @@ profiles.search_query('54321')
+ ORDER BY u.tn_id LIMIT 20 OFFSET 0

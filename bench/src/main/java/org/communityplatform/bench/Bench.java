@@ -796,9 +796,15 @@ public final class Bench {
         return;
       }
       wrk.run("cluster-warmup", nodes[1].base(), single.wrk(), o.warmup, 0);
+      res.clusterSeq = sequential(nodes[1], List.of(single), 200).get(single.key());
+      say("  single read through the gateway node, one request at a time: p50 %s ms, p99 %s ms",
+        Report.ms(res.clusterSeq[0]), Report.ms(res.clusterSeq[1]));
       res.clusterPlatform = safeRun(wrk, "cluster-single-read", nodes[1].base(), single.wrk(), o.duration, 0);
       res.clusterBaseline = safeRun(wrk, "baseline", baseline.base(), baselineReq, o.duration, 0);
       res.clusterRss = nodes[1].peakRssMb() + " MB gateway node, " + nodes[0].peakRssMb() + " MB modules node (peak)";
+      if (o.profile) {
+        profileCluster(nodes, single, wrk, res);
+      }
       say("  single read through the gateway node: %s req/s p50 %s p99 %s ms (baseline %s req/s, load %s)",
         Report.num(res.clusterPlatform.rps()), Report.ms(res.clusterPlatform.p50()), Report.ms(res.clusterPlatform.p99()),
         Report.num(res.clusterBaseline.rps()), res.clusterPlatform.load());
@@ -810,6 +816,29 @@ public final class Bench {
         nodes[1].stop();
         nodes[0].stop();
       }
+    }
+  }
+
+  /** JFR on both cluster nodes during one more single-read run through the gateway node. */
+  private void profileCluster(Node[] nodes, Endpoint single, Wrk wrk, Results res) {
+    String[] names = {"cluster-modules", "cluster-gateway"};
+    try {
+      for (int i = 0; i < 2; i++) {
+        Procs.run(List.of("jcmd", Long.toString(nodes[i].pid()), "JFR.start", "name=bench-" + names[i], "settings=profile"), 60);
+      }
+      Wrk.Result w = safeRun(wrk, "cluster-profiled", nodes[1].base(), single.wrk(), Math.max(5, o.profileSeconds / 2), 0);
+      for (int i = 1; i >= 0; i--) {
+        Path jfr = o.work.resolve("profile-" + names[i] + ".jfr");
+        Files.deleteIfExists(jfr);
+        Procs.run(List.of("jcmd", Long.toString(nodes[i].pid()), "JFR.stop", "name=bench-" + names[i], "filename=" + jfr), 120);
+        String summary = JfrSummary.summarize(jfr, 20);
+        Files.writeString(o.work.resolve("profile-" + names[i] + ".txt"), summary);
+        res.profiles.put(String.format(Locale.ROOT, "%s node, single read through the gateway node (%s req/s while recording)",
+          names[i], Report.num(w.rps())), summary);
+      }
+      say("profiled the cluster nodes");
+    } catch (Exception e) {
+      notes.add("cluster profile failed: " + abbreviate(e.getMessage(), 300));
     }
   }
 
@@ -899,6 +928,7 @@ public final class Bench {
     Wrk.Result clusterPlatform;
     Wrk.Result clusterBaseline;
     String clusterRss;
+    long[] clusterSeq;
     String clusterNote;
     double totalSeconds;
     String loadBefore = Procs.loadAvg();
@@ -1123,6 +1153,11 @@ public final class Bench {
         Report.num(res.clusterPlatform.rps()), Report.ms(res.clusterPlatform.p50()), Report.ms(res.clusterPlatform.p99()),
         Report.num(res.clusterBaseline.rps()), Report.num(single.platform.rps()), Report.ms(single.platform.p50()),
         Report.ms(single.platform.p99()), res.clusterPlatform.rps() / single.platform.rps(), res.clusterStartup, res.clusterRss));
+      if (res.clusterSeq != null && res.seq("single-read") > 0) {
+        m.append(String.format(Locale.ROOT, "%nOne request at a time (no concurrency): p50 %s ms through the gateway node against %s ms on "
+          + "the single node (p99 %s against %s ms).%n", Report.ms(res.clusterSeq[0]), Report.ms(res.seq("single-read")),
+          Report.ms(res.clusterSeq[1]), Report.ms(res.seqLatency.get("single-read")[1])));
+      }
     } else {
       m.append(res.clusterNote != null ? res.clusterNote : "not measured (--no-cluster)").append('\n');
     }
