@@ -1092,14 +1092,13 @@ public final class Bench {
     m.append(BEGIN).append('\n');
     m.append("## Latest full run\n\n");
     m.append("- **Date**: ").append(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME)).append('\n');
-    m.append("- **Machine**: ").append(machine()).append(" (load average noted per run: other builds and tests were running "
-      + "on this machine at the same time, see the `load` column)\n");
+    m.append("- **Machine**: ").append(machine()).append('\n');
     m.append("- **PostgreSQL**: ").append(pgVersion()).append(", embedded (zonky), same server for platform and baseline\n");
     m.append("- **Platform**: `").append(o.root.relativize(o.jar)).append("` started as `java ")
       .append(String.join(" ", o.platformJvm)).append(o.platformJvm.isEmpty() ? "" : " ").append("-jar` (no JVM options unless noted), ")
       .append(gitDescribe()).append('\n');
     m.append("- **Load**: 1-minute load average ").append(res.loadBefore).append(" before the run, ").append(Procs.loadAvg())
-      .append(" after it (2 cores: above 2 means other processes competed for the CPU)\n");
+      .append(" after it (it counts the bench's own processes too; the `other CPU` column says how much everyone else took)\n");
     m.append("- **Load generator**: wrk ").append(wrkVersion()).append(String.format(Locale.ROOT,
       ", -t%d -c%d, %d s per run after %d s of warm-up, platform and baseline runs alternated; run took %.0f s in all%n",
       o.threads, o.connections, o.duration, o.warmup, res.totalSeconds));
@@ -1200,9 +1199,11 @@ public final class Bench {
 
   private String gitDescribe() {
     try {
-      String head = Procs.run(List.of("git", "-C", o.root.toString(), "rev-parse", "--short", "HEAD"), 10).trim();
+      // the last commit of what goes into the jar (bench commits do not change it)
+      String head = Procs.run(List.of("git", "-C", o.root.toString(), "log", "-1", "--format=%h", "--", "core", "modules", "app",
+        "config", "pom.xml"), 10).trim();
       String dirty = Procs.run(List.of("git", "-C", o.root.toString(), "status", "--porcelain", "--", "core", "modules", "app", "config"), 10).trim();
-      return "built from commit " + head + (dirty.isEmpty() ? "" : " plus uncommitted work of the other engineers in core/modules/app/config");
+      return "platform code at commit " + head + (dirty.isEmpty() ? "" : " plus uncommitted work of the other engineers in core/modules/app/config");
     } catch (Exception e) {
       return "commit unknown";
     }
