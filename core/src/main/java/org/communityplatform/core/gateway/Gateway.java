@@ -108,6 +108,13 @@ public final class Gateway {
     String id = given != null && REQ_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
     ctx.put(REQ_ID_KEY, id);
     ctx.response().putHeader("x-request-id", id);
+    try {
+      // decoded here once: a stray '%' would otherwise fail later inside route matching
+      ctx.request().params();
+    } catch (IllegalArgumentException e) {
+      writeError(ctx, new ApiError(400, "validation_failed", "the query string is not correctly encoded"));
+      return;
+    }
     ctx.next();
   }
 
