@@ -105,6 +105,18 @@ class GatewayTest {
   }
 
   @Test
+  void aTokenSeenBeforeStillExpires() {
+    String token = p.token("short-lived");
+    assertThat(p.get("/probe/whoami").bearer(token).send().status()).isEqualTo(200);
+    p.clock().advance(java.time.Duration.ofHours(2));
+    try {
+      assertError(p.get("/probe/whoami").bearer(token).send(), 401, "unauthorized");
+    } finally {
+      p.clock().advance(java.time.Duration.ofHours(-2));
+    }
+  }
+
+  @Test
   void optionalAndPublicOperations() {
     assertThat(p.get("/probe/maybe").send().json().getValue("user")).isNull();
     assertThat(p.get("/probe/maybe").as("u1").send().json().getString("user")).isEqualTo("u1");

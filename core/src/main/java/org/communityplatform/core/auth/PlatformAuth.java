@@ -57,6 +57,11 @@ public final class PlatformAuth {
   private final Map<String, Long> revokedJti = new ConcurrentHashMap<>();
   private final Map<String, Long> subjectNotBefore = new ConcurrentHashMap<>();
   private final Map<String, String> apiTokenOrg = new ConcurrentHashMap<>();
+  /** Tokens already verified, so a signature is checked once per token rather than per request. */
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+  private static final int VERIFIED_CACHE_MAX = 50_000;
+  private final int ownLeeway;
+  private final Map<String, Integer> externalLeeway = new ConcurrentHashMap<>();
   private final String bootstrapTokenHash;
   private final String bootstrapOrg;
 
@@ -68,7 +73,8 @@ public final class PlatformAuth {
     this.issuer = jwt.getString("issuer");
     this.audience = jwt.getString("audience", "");
     this.ttlSeconds = jwt.getInteger("tokenTtlSeconds", 3600);
-    JWTOptions verify = new JWTOptions().setIssuer(issuer).setLeeway(jwt.getInteger("clockSkewSeconds", 30));
+    this.ownLeeway = jwt.getInteger("clockSkewSeconds", 30);
+    JWTOptions verify = new JWTOptions().setIssuer(issuer).setLeeway(ownLeeway);
     if (!audience.isBlank()) {
       verify.setAudience(List.of(audience));
     }
@@ -126,6 +132,7 @@ public final class PlatformAuth {
 
   private Future<Void> addExternal(JsonObject cfg) {
     String iss = cfg.getString("issuer");
+    externalLeeway.put(iss, cfg.getInteger("clockSkewSeconds", 30));
     JWTOptions verify = new JWTOptions().setIssuer(iss).setLeeway(cfg.getInteger("clockSkewSeconds", 30));
     if (!cfg.getString("audience", "").isBlank()) {
       verify.setAudience(List.of(cfg.getString("audience")));
@@ -209,6 +216,17 @@ public final class PlatformAuth {
    * revocations. Succeeds with the principal {@code {sub, org, roles, iss, claims}}; fails with 401.
    */
   public Future<JsonObject> verify(String token) {
+    Verified hit = verified.get(token);
+    if (hit != null) {
+      // signature, issuer and audience were checked when the token was first seen; expiry and
+      // revocation can change, so they are checked on every request
+      if (hit.exp > 0 && clock.millis() / 1000 > hit.exp + hit.leeway) {
+        verified.remove(token);
+        return Future.failedFuture(ApiError.unauthorized("the token is not valid: expired"));
+      }
+      ApiError revoked = revocation(hit.principal.getJsonObject("claims"));
+      return revoked != null ? Future.failedFuture(revoked) : Future.succeededFuture(hit.principal);
+    }
     String iss = unverifiedIssuer(token);
     if (iss == null) {
       return Future.failedFuture(ApiError.unauthorized("the token is malformed"));
@@ -225,23 +243,53 @@ public final class PlatformAuth {
         if (sub == null || sub.isBlank()) {
           return Future.failedFuture(ApiError.unauthorized("the token names no subject"));
         }
-        String jti = claims.getString("jti");
-        if (jti != null && revokedJti.containsKey(jti)) {
-          return Future.failedFuture(ApiError.unauthorized("the token has been revoked"));
-        }
-        Long notBefore = subjectNotBefore.get(sub);
-        if (notBefore != null) {
-          long issued = claims.getValue("iatms") instanceof Number ? claims.getLong("iatms")
-            : claims.getLong("iat", 0L) * 1000;
-          if (issued < notBefore) {
-            return Future.failedFuture(ApiError.unauthorized("the token has been revoked"));
-          }
+        ApiError revoked = revocation(claims);
+        if (revoked != null) {
+          return Future.failedFuture(revoked);
         }
         Object roles = claims.getValue("roles");
         JsonArray roleArray = roles instanceof JsonArray ? (JsonArray) roles : new JsonArray();
-        return Future.succeededFuture(new JsonObject().put("sub", sub).put("org", claims.getString("org"))
-          .put("roles", roleArray).put("iss", iss).put("claims", claims));
+        JsonObject principal = new JsonObject().put("sub", sub).put("org", claims.getString("org"))
+          .put("roles", roleArray).put("iss", iss).put("claims", claims);
+        if (verified.size() >= VERIFIED_CACHE_MAX) {
+          verified.clear();
+        }
+        // vertx-auth-jwt moves exp from the claims into the user's attributes
+        Object exp = user.attributes().getValue("exp", claims.getValue("exp"));
+        verified.put(token, new Verified(principal, exp instanceof Number ? ((Number) exp).longValue() : 0,
+          iss.equals(issuer) ? ownLeeway : externalLeeway.getOrDefault(iss, 30)));
+        return Future.succeededFuture(principal);
       });
+  }
+
+  /** Why a verified token no longer works (logout, suspension), or null. */
+  private ApiError revocation(JsonObject claims) {
+    String jti = claims.getString("jti");
+    if (jti != null && revokedJti.containsKey(jti)) {
+      return ApiError.unauthorized("the token has been revoked");
+    }
+    Long notBefore = subjectNotBefore.get(claims.getString("sub"));
+    if (notBefore != null) {
+      long issued = claims.getValue("iatms") instanceof Number ? claims.getLong("iatms")
+        : claims.getLong("iat", 0L) * 1000;
+      if (issued < notBefore) {
+        return ApiError.unauthorized("the token has been revoked");
+      }
+    }
+    return null;
+  }
+
+  /** A token whose signature, issuer and audience were checked. */
+  private static final class Verified {
+    final JsonObject principal;
+    final long exp;
+    final int leeway;
+
+    Verified(JsonObject principal, long exp, int leeway) {
+      this.principal = principal;
+      this.exp = exp;
+      this.leeway = leeway;
+    }
   }
 
   private static String unverifiedIssuer(String token) {
