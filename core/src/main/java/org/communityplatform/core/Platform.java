@@ -8,7 +8,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import org.communityplatform.core.audit.AuditLog;
 import org.communityplatform.core.auth.PlatformAuth;
+import org.communityplatform.core.events.EventLog;
+import org.communityplatform.core.throttle.Throttle;
 import org.communityplatform.core.cluster.ClusterNode;
 import org.communityplatform.core.cluster.ClusterSettings;
 import org.communityplatform.core.cluster.ModuleVerticleFactory;
@@ -59,6 +62,9 @@ public final class Platform {
   private ModuleLoader modules;
   private PlatformAuth auth;
   private Outbox outbox;
+  private EventLog events;
+  private AuditLog audit;
+  private Throttle throttle;
   private final HttpServers servers = new HttpServers();
   private ClusterNode cluster;
   private ModuleVerticleFactory moduleFactory;
@@ -180,6 +186,10 @@ public final class Platform {
         auth = a;
         outbox = new Outbox(vertx, database.pool(), config.getJsonObject("mail"));
         outbox.start();
+        events = new EventLog(config.getJsonObject("events").getJsonObject("log").getBoolean("enabled", true));
+        audit = new AuditLog(clock);
+        throttle = new Throttle(database.pool(), clock, config.getJsonObject("throttle"));
+        vertx.setPeriodic(3_600_000, id -> throttle.purge().onFailure(e -> LOG.debug("throttle purge: {}", e.toString())));
         return deployModules();
       })
       .compose(v -> config.getJsonObject("gateway").getBoolean("enabled", true) ? startHttp() : Future.succeededFuture())
@@ -198,7 +208,8 @@ public final class Platform {
 
   private ModuleContext moduleContext(String name) {
     return new ModuleContext(name, vertx, database.pool(),
-      config.getJsonObject("modules").getJsonObject(name, new JsonObject()), config, auth, clock, outbox);
+      config.getJsonObject("modules").getJsonObject(name, new JsonObject()), config, auth, clock, outbox,
+      events, audit, throttle);
   }
 
   /**
@@ -386,6 +397,18 @@ public final class Platform {
 
   public Outbox outbox() {
     return outbox;
+  }
+
+  public EventLog events() {
+    return events;
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
+  public Throttle throttle() {
+    return throttle;
   }
 
   public ModuleLoader modules() {

@@ -2,12 +2,12 @@ package org.communityplatform.core.bus;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +91,37 @@ public abstract class ApiVerticle extends VerticleBase {
     consumers.add(c);
   }
 
+  /**
+   * Asks another module over the bus (request/reply) with {@link #askTimeoutMs()}; the future fails with
+   * the {@link ApiError} the other side answered, 503 when no node serves the address, 504 on time-out.
+   * For facts that already happened, listen with {@link #on} instead.
+   */
+  protected Future<JsonObject> ask(String address, JsonObject message) {
+    return vertx.eventBus().<Object>request(address, message, new DeliveryOptions().setSendTimeout(askTimeoutMs()))
+      .map(reply -> reply.body() instanceof JsonObject ? (JsonObject) reply.body() : new JsonObject())
+      .recover(err -> Future.failedFuture(ApiError.from(err)));
+  }
+
+  /** How long {@link #ask} waits for an answer, in milliseconds (default 5000). */
+  protected long askTimeoutMs() {
+    return 5000;
+  }
+
+  /**
+   * Listens to a published fact ({@code events.<module>.<name>}, or any address) on this node; a
+   * failing handler is logged, never answered. The consumer is unregistered with the verticle.
+   */
+  protected void on(String address, java.util.function.Consumer<JsonObject> handler) {
+    MessageConsumer<Object> c = vertx.eventBus().consumer(address, msg -> {
+      try {
+        handler.accept(msg.body() instanceof JsonObject ? (JsonObject) msg.body() : new JsonObject());
+      } catch (RuntimeException e) {
+        LOG.warn("handler of {} failed: {}", address, e.toString());
+      }
+    });
+    consumers.add(c);
+  }
+
   /** Publishes a fact to every consumer on every node: {@code events.<module>.<name>}. */
   protected void publish(String name, JsonObject event) {
     vertx.eventBus().publish("events." + moduleName() + "." + name, event);
@@ -110,56 +141,16 @@ public abstract class ApiVerticle extends VerticleBase {
   }
 
   private static void fail(Message<?> msg, Throwable cause, String reqId) {
-    ApiError err = toApiError(cause);
-    if (err.status() >= 500) {
+    ApiError err = ApiError.from(cause);
+    if (err.status() >= 500 && err.status() != 503) {
       LOG.error("request " + reqId + " failed", cause);
     }
-    msg.fail(err.status(), err.toJson().encode());
+    msg.fail(err.status(), err.toTransport().encode());
   }
 
-  /** Maps any failure to an API error: PostgreSQL input errors become 4xx, the rest 500. */
+  /** Same as {@link ApiError#from(Throwable)}; kept for callers that still use this name. */
   public static ApiError toApiError(Throwable cause) {
-    if (cause instanceof ApiError) {
-      return (ApiError) cause;
-    }
-    if (cause instanceof PgException) {
-      String state = ((PgException) cause).getSqlState();
-      if (state != null) {
-        if (state.equals("23505")) {
-          return new ApiError(409, "conflict", "a record with the same unique value already exists");
-        }
-        if (state.equals("23503")) {
-          return new ApiError(409, "conflict", "a referenced record does not exist or is still referenced");
-        }
-        if (state.equals("40001") || state.equals("40P01")) {
-          return new ApiError(409, "conflict", "a concurrent change got in the way; try again");
-        }
-        if (state.startsWith("22") || state.equals("23514") || state.equals("23502")) {
-          return new ApiError(400, "bad_request", "a value is not acceptable: " + ((PgException) cause).getErrorMessage());
-        }
-        if (state.equals("54000")) {
-          return new ApiError(413, "too_large", "a value is too large");
-        }
-      }
-    }
-    if (cause instanceof io.vertx.core.eventbus.ReplyException) {
-      io.vertx.core.eventbus.ReplyException re = (io.vertx.core.eventbus.ReplyException) cause;
-      switch (re.failureType()) {
-        case NO_HANDLERS:
-          return new ApiError(503, "unavailable", "a module this request needs is not running");
-        case TIMEOUT:
-          return new ApiError(504, "timeout", "a module this request needs did not answer in time");
-        default:
-          if (re.failureCode() >= 400 && re.failureCode() < 600) {
-            try {
-              return ApiError.fromJson(re.failureCode(), new JsonObject(re.getMessage()));
-            } catch (RuntimeException ignored) {
-              return new ApiError(re.failureCode(), "error", String.valueOf(re.getMessage()));
-            }
-          }
-      }
-    }
-    return new ApiError(500, "internal_error", "internal error");
+    return ApiError.from(cause);
   }
 
   @Override

@@ -139,7 +139,7 @@ public final class Gateway {
         if (ar.succeeded()) {
           writeReply(ctx, ar.result());
         } else {
-          ApiError err = ApiVerticle.toApiError(ar.cause());
+          ApiError err = ApiError.from(ar.cause());
           if (err.status() >= 500 && !(ar.cause() instanceof ApiError)) {
             LOG.error("request {} {} {} failed", reqId, ctx.request().method(), ctx.request().path(), ar.cause());
           }
@@ -373,7 +373,7 @@ public final class Gateway {
         err = new ApiError(500, "internal_error", "internal error");
       }
     } else if (f != null) {
-      err = ApiVerticle.toApiError(f);
+      err = ApiError.from(f);
     } else {
       int code = ctx.statusCode();
       err = code == 413 ? new ApiError(413, "too_large", "the request body is too large")
@@ -425,6 +425,9 @@ public final class Gateway {
     if (reqId == null) {
       reqId = UUID.randomUUID().toString();
       resp.putHeader("x-request-id", reqId);
+    }
+    if (err.headers() != null) {
+      err.headers().forEach(e -> resp.putHeader(e.getKey(), String.valueOf(e.getValue())));
     }
     JsonObject body = new JsonObject().put("error", err.toJson()).put("reqId", reqId);
     resp.setStatusCode(err.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
