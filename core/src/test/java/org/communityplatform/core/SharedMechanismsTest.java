@@ -53,6 +53,11 @@ class SharedMechanismsTest {
       TestPlatform.await(p.pool().withTransaction(c -> audit.append(c, AuditEntry.of("o2", "probe.changed").actor("admin-1")
         .target("thing", "t" + n).before(new JsonObject().put("v", n)).after(new JsonObject().put("v", n + 1)))));
     }
+    JsonObject page = TestPlatform.await(audit.list(p.pool(), "o2", new JsonObject().put("action", "probe.*"), 2));
+    assertThat(page.getJsonArray("data")).extracting(e -> ((JsonObject) e).getLong("seq")).containsExactly(5L, 4L);
+    JsonObject next = TestPlatform.await(audit.list(p.pool(), "o2",
+      new JsonObject().put("beforeSeq", page.getLong("nextBeforeSeq")).put("targetId", "t0"), 2));
+    assertThat(next.getJsonArray("data")).extracting(e -> ((JsonObject) e).getLong("seq")).containsExactly(1L);
     JsonObject ok = TestPlatform.await(audit.verify(p.pool(), "o2"));
     assertThat(ok.getBoolean("ok")).isTrue();
     assertThat(ok.getLong("count")).isEqualTo(5);

@@ -70,6 +70,62 @@ public final class AuditLog {
       });
   }
 
+  /**
+   * One page of an organisation's entries, newest first. {@code filter} may hold {@code actor},
+   * {@code action} (exact, or a prefix ending in {@code .*}), {@code targetType}, {@code targetId},
+   * {@code scopeId}, {@code from} and {@code to} (ISO-8601 instants, inclusive/exclusive) and
+   * {@code beforeSeq} (the keyset cursor: entries with a smaller sequence number). Answers
+   * {@code {data: [entry with prevHash and hash], nextBeforeSeq: seq or null}}.
+   */
+  public Future<JsonObject> list(SqlClient client, String org, JsonObject filter, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM platform.audit_log WHERE org = $1");
+    Tuple t = Tuple.of(org);
+    String action = filter.getString("action");
+    String[][] exact = {{"actor", "actor"}, {"targetType", "target_type"}, {"targetId", "target_id"}, {"scopeId", "scope_id"}};
+    for (String[] f : exact) {
+      if (filter.getString(f[0]) != null) {
+        t.addValue(filter.getString(f[0]));
+        sql.append(" AND ").append(f[1]).append(" = $").append(t.size());
+      }
+    }
+    if (action != null) {
+      if (action.endsWith(".*")) {
+        t.addValue(action.substring(0, action.length() - 1).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        sql.append(" AND action LIKE $").append(t.size());
+      } else {
+        t.addValue(action);
+        sql.append(" AND action = $").append(t.size());
+      }
+    }
+    if (filter.getString("from") != null) {
+      t.addValue(OffsetDateTime.parse(filter.getString("from")));
+      sql.append(" AND at >= $").append(t.size());
+    }
+    if (filter.getString("to") != null) {
+      t.addValue(OffsetDateTime.parse(filter.getString("to")));
+      sql.append(" AND at < $").append(t.size());
+    }
+    if (filter.getValue("beforeSeq") != null) {
+      t.addValue(filter.getLong("beforeSeq"));
+      sql.append(" AND seq < $").append(t.size());
+    }
+    t.addValue(limit + 1);
+    sql.append(" ORDER BY seq DESC LIMIT $").append(t.size());
+    return client.preparedQuery(sql.toString()).execute(t).map(rows -> {
+      JsonArray data = new JsonArray();
+      Long next = null;
+      int n = 0;
+      for (Row r : rows) {
+        if (n++ == limit) {
+          next = data.getJsonObject(data.size() - 1).getLong("seq");
+          break;
+        }
+        data.add(entryOf(r).put("prevHash", r.getString("prev_hash")).put("hash", r.getString("hash")));
+      }
+      return new JsonObject().put("data", data).put("nextBeforeSeq", next);
+    });
+  }
+
   /** The entry as read back from a row, in the same form {@link #append} hashed. */
   public static JsonObject entryOf(Row r) {
     return new JsonObject()

@@ -36,6 +36,14 @@ public final class ApiRequest {
     return json.getString("org", "default");
   }
 
+  /**
+   * The client's network address as the gateway decided it (the peer address, or the first untrusted
+   * hop of {@code X-Forwarded-For} behind configured proxies); used to throttle per client. Never null.
+   */
+  public String clientAddress() {
+    return json.getString("client", "unknown");
+  }
+
   /** The language asked for (x-language or Accept-Language), or null. */
   public String lang() {
     return json.getString("lang");

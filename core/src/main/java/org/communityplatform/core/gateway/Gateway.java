@@ -269,7 +269,8 @@ public final class Gateway {
       .put("principal", principal)
       .put("org", org)
       .put("lang", lang == null || lang.isBlank() ? null : lang)
-      .put("reqId", reqId);
+      .put("reqId", reqId)
+      .put("client", ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress());
     if (info.rawMediaTypes != null) {
       Buffer raw = rawBody(ctx, info);
       if (raw != null) {
