@@ -8,9 +8,10 @@ import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.events.Event;
 import org.communityplatform.core.throttle.Throttle;
 import org.communityplatform.testing.TestPlatform;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.communityplatform.testing.PlatformExtension;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -20,17 +21,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The event log, the audit chain and the throttle, against the real database. */
 class SharedMechanismsTest {
 
-  static TestPlatform p;
+  @RegisterExtension
+  static final PlatformExtension platform = PlatformExtension.with(new JsonObject().put("throttle",
+    new JsonObject().put("default", new JsonObject().put("max", 3).put("windowSeconds", 60))));
 
-  @BeforeAll
-  static void start() {
-    p = TestPlatform.start(new JsonObject().put("throttle",
-      new JsonObject().put("default", new JsonObject().put("max", 3).put("windowSeconds", 60))));
-  }
+  TestPlatform p;
 
-  @AfterAll
-  static void stop() {
-    p.close();
+  @BeforeEach
+  void platform() {
+    p = platform.get();
   }
 
   @Test
