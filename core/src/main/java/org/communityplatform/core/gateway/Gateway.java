@@ -132,7 +132,11 @@ public final class Gateway {
           Replies.reply(ctx, ar.result());
         } else {
           ApiError err = ApiError.from(ar.cause());
-          if (err.status() >= 500 && !(ar.cause() instanceof ApiError)) {
+          if (err.status() == 503 || err.status() == 504) {
+            // a dependency that is down or slow: expected while it lasts, not a defect
+            LOG.warn("request {} {} {}: {} {}", reqId, ctx.request().method(), ctx.request().path(), err.status(),
+              err.getMessage());
+          } else if (err.status() >= 500 && !(ar.cause() instanceof ApiError)) {
             LOG.error("request {} {} {} failed", reqId, ctx.request().method(), ctx.request().path(), ar.cause());
           }
           Replies.error(ctx, err);
