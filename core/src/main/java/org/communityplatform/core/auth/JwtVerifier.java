@@ -48,7 +48,7 @@ final class JwtVerifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
   static final int KID_REFRESH_SECONDS = 30;
-  private static final Pattern EXTERNAL_SUB = Pattern.compile("^[!-~]{1,200}$");
+  private static final Pattern SUBJECT = Pattern.compile("^[!-~]{1,200}$");
 
   private final Vertx vertx;
   private final Clock clock;
@@ -263,15 +263,16 @@ final class JwtVerifier {
    */
   private static JsonObject principal(JsonObject claims, IssuerConfig cfg) {
     String sub = claims.getString("sub");
+    if (!SUBJECT.matcher(sub).matches()) {
+      // ids travel in paths and logs: printable ASCII without spaces only
+      throw new IllegalArgumentException("the token's subject is not printable ASCII of at most 200 characters");
+    }
     String org;
     JsonArray roles;
     if (cfg.platform) {
       org = orgValue(claims.getValue("org"), "org", true);
       roles = roleList(claims.getValue("roles"), true);
     } else {
-      if (!EXTERNAL_SUB.matcher(sub).matches()) {
-        throw new IllegalArgumentException("the token's subject is not printable ASCII of at most 200 characters");
-      }
       sub = "ext:" + cfg.key + ":" + sub;
       if (cfg.fixedOrg != null) {
         org = cfg.fixedOrg;
