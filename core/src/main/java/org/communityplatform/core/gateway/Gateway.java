@@ -119,7 +119,7 @@ public final class Gateway {
   private void handle(RoutingContext ctx, Operation op, Contracts.OperationInfo info, OperationValidator validator) {
     String reqId = ctx.get(REQ_ID_KEY);
     authenticator.authenticate(ctx.request(), info)
-      .compose(caller -> extract(ctx, op)
+      .compose(caller -> RequestExtraction.extract(ctx, op)
         .compose(vr -> validate(validator, vr))
         .recover(err -> Future.failedFuture(Replies.validation(err)))
         .map(validated -> envelope(ctx, op, info, caller, validated, reqId)))
@@ -154,16 +154,6 @@ public final class Gateway {
       return Future.succeededFuture(validator.validate(request));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
-    }
-  }
-
-  /** Reads path, query, headers and body; a malformed query string (a stray '%') is a 400. */
-  private static Future<ValidatableRequest> extract(RoutingContext ctx, Operation op) {
-    try {
-      return RequestExtractor.withBodyHandler().extractValidatableRequest(ctx, op);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(new ApiError(400, "validation_failed",
-        "the query string or a path segment is not correctly encoded"));
     }
   }
 

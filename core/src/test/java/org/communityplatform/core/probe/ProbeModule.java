@@ -35,6 +35,8 @@ public final class ProbeModule implements PlatformModule {
         operation("probeMaybe", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("user", req.userId()))));
         operation("probePublic", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("user", req.userId()))));
         operation("probeSearch", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("q", req.query().getValue("q")))));
+        operation("probeEcho", req -> Future.succeededFuture(ApiReply.ok(new JsonObject()
+          .put("value", req.pathParam("value")).put("tag", req.query().getValue("tag")))));
         operation("probeAdmin", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("org", req.org()))));
         operation("probeAddNote", req -> pool.preparedQuery("INSERT INTO probe.notes (org, text) VALUES ($1, $2) RETURNING id")
           .execute(Tuple.of(req.org(), req.body().getString("text")))
