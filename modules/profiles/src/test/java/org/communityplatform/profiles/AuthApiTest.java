@@ -1,11 +1,12 @@
 package org.communityplatform.profiles;
 
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,16 +20,13 @@ import static org.communityplatform.profiles.Fixtures.register;
 /** Identity tags, registration, sign-in, logout, refresh, password change, throttling and email verification. */
 class AuthApiTest {
 
+  @RegisterExtension
+  static final PlatformExtension platform = PlatformExtension.with(Fixtures.config(new JsonObject().put("maxFailedLogins", 3).put("loginLockSeconds", 2)));
   static TestPlatform p;
 
   @BeforeAll
   static void start() {
-    p = TestPlatform.start(Fixtures.config(new JsonObject().put("maxFailedLogins", 3).put("loginLockSeconds", 2)));
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
+    p = platform.get();
   }
 
   private static JsonObject verify(String org, String tag, String type) {

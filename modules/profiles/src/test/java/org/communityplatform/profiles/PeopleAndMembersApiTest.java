@@ -7,11 +7,12 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,23 +34,20 @@ class PeopleAndMembersApiTest {
   static JWTAuth external;
   static final List<JsonObject> events = new CopyOnWriteArrayList<>();
 
+  @RegisterExtension
+  static final PlatformExtension platform = PlatformExtension.with(Fixtures.config(new JsonObject())
+    .put("auth", new JsonObject().put("externalIssuers", new JsonArray().add(new JsonObject().put("issuer", ISSUER)
+      .put("algorithm", "HS256").put("secret", ISSUER_SECRET)))));
+
   @BeforeAll
   static void start() {
-    JsonObject cfg = Fixtures.config(new JsonObject());
-    cfg.put("auth", new JsonObject().put("externalIssuers", new JsonArray().add(new JsonObject().put("issuer", ISSUER)
-      .put("algorithm", "HS256").put("secret", ISSUER_SECRET))));
-    p = TestPlatform.start(cfg);
+    p = platform.get();
     external = JWTAuth.create(p.platform().vertx(), new JWTAuthOptions()
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(ISSUER_SECRET)));
     p.platform().vertx().eventBus().<JsonObject>consumer("events.profiles.user.created",
       m -> events.add(m.body().copy().put("event", "created")));
     p.platform().vertx().eventBus().<JsonObject>consumer("events.profiles.user.updated",
       m -> events.add(m.body().copy().put("event", "updated")));
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
   }
 
   /** A token of the external issuer, as a hosted sign-in service would hand out. */

@@ -3,11 +3,12 @@ package org.communityplatform.profiles;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.awt.Color;
 import java.util.ArrayList;
@@ -21,16 +22,13 @@ import static org.communityplatform.profiles.Fixtures.register;
 /** Own profile, images and files, community profiles, the profile list, relationships and the admin route. */
 class ProfileApiTest {
 
+  @RegisterExtension
+  static final PlatformExtension platform = PlatformExtension.with(Fixtures.config(new JsonObject().put("maxImageBytes", 64 * 1024).put("maxExtraFields", 5)));
   static TestPlatform p;
 
   @BeforeAll
   static void start() {
-    p = TestPlatform.start(Fixtures.config(new JsonObject().put("maxImageBytes", 64 * 1024).put("maxExtraFields", 5)));
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
+    p = platform.get();
   }
 
   private static String token(String org, String tag) {
