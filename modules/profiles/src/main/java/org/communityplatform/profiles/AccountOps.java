@@ -9,15 +9,22 @@ import org.communityplatform.core.auth.PlatformAuth;
 import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
+import org.communityplatform.core.audit.AuditEntry;
+import org.communityplatform.core.events.Event;
 import org.communityplatform.core.paging.Paging;
+import org.communityplatform.core.text.Text;
+import org.communityplatform.core.throttle.Throttle;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-/** Identity tags, registration, email verification, sign-in and sessions, registration tokens. */
+/**
+ * Identity tags, registration, email verification, sign-in and sessions, registration tokens.
+ * Guessable secrets and mail-sending routes are throttled with the platform's {@link Throttle}
+ * (limits {@code throttle.login*}, {@code register*}, {@code verifyMail*}, {@code verifyEmailClient}
+ * in config/platform.yaml): 429 with Retry-After over a limit.
+ */
 final class AccountOps {
 
   private final Env env;
@@ -44,7 +51,10 @@ final class AccountOps {
     r.op("resendVerificationEmail", this::resendVerification);
     r.op("createRegistrationToken", this::createRegistrationToken);
     r.op("listRegistrationTokens", this::listRegistrationTokens);
+    r.op("revokeRegistrationToken", this::revokeRegistrationToken);
   }
+
+  private static final String TOO_MANY = "too many attempts; try again later";
 
   // ---- identity tags and registration ---------------------------------------------------------------
 
@@ -90,23 +100,28 @@ final class AccountOps {
     if (settings.tokenMode() && (regToken == null || regToken.isBlank())) {
       throw new ApiError(403, "registration_token_required", "registration needs a registration token from an admin");
     }
-    String name = Fields.clean(b.getString("name"), 100);
+    String name = b.containsKey("name") ? Fields.displayName(b.getValue("name"), "name") : IdTags.defaultName(tag);
     String id = UUID.randomUUID().toString();
     String verifySecret = Fields.secret("");
     String password = b.getString("password");
-    Future<String> hash = password == null ? Future.succeededFuture(null) : env.passwords.hash(password);
-    return hash.compose(h -> store.pool().withTransaction(conn -> {
+    // counted before the work: a registration costs a hash and a mail
+    return env.throttle.acquire("registerClient", org + ":" + req.clientAddress(), TOO_MANY)
+      .compose(x -> env.throttle.acquire("registerEmail", org + ":" + email, TOO_MANY))
+      .compose(x -> password == null ? Future.<String>succeededFuture(null) : env.passwords.hash(password))
+      .compose(h -> store.pool().withTransaction(conn -> {
         Future<Void> token = !settings.tokenMode() ? Future.succeededFuture()
           : accounts.consumeRegistrationToken(conn, org, PlatformAuth.sha256(regToken), id).compose(ok -> ok
             ? Future.succeededFuture()
             : Future.failedFuture(new ApiError(403, "registration_token_invalid",
               "the registration token is unknown, already used or expired")));
         JsonObject fields = new JsonObject().put("idType", type).put("idTag", tag)
-          .put("name", name != null ? name : IdTags.defaultName(tag)).put("email", email).put("passwordHash", h)
+          .put("name", name).put("email", email).put("passwordHash", h)
           .put("roles", new JsonArray(List.of(env.initialRoles(org, tag, id)))).put("appDomain", b.getString("appDomain"))
           .put("lang", b.getString("lang"));
         return token
           .compose(x -> store.insertPerson(conn, org, id, fields))
+          .compose(row -> env.events.append(conn, Event.of("profile.created", org).actor(id).subject("userId", id)
+            .data(Views.eventData(row))).map(row))
           .compose(row -> verificationMail(conn, org, row, verifySecret).map(row));
       }))
       .recover(Env::conflicts)
@@ -132,18 +147,33 @@ final class AccountOps {
       .mapEmpty();
   }
 
+  /**
+   * Uses a verification token: marks the address verified and appends {@code profile.email_verified}
+   * in one transaction, then publishes {@code events.profiles.user.email_verified} {org, userId, email}
+   * (pages and communities attach invitations to verified addresses only). Wrong tokens count
+   * against {@code verifyEmailClient} per client address.
+   */
   private Future<ApiReply> verifyEmail(ApiRequest req, String token) {
-    if (token == null || token.isBlank()) {
-      throw ApiError.badRequest("a verification token is required");
-    }
+    // the contract requires the token (ProfilesSecret) on both routes
+    String client = req.org() + ":" + req.clientAddress();
     // the token alone names the account and its organisation, so that the emailed link works as it is
-    return accounts.consumeEmailVerification(PlatformAuth.sha256(token)).map(row -> {
-      if (row == null) {
-        throw new ApiError(400, "invalid_token", "the verification token is unknown, already used or expired");
-      }
-      env.publish("user.updated", Views.event(row.getString("org"), row));
-      return env.wrap(req, 200, new JsonObject().put("email", row.getString("email")).put("emailVerified", true));
-    });
+    return env.throttle.check("verifyEmailClient", client, TOO_MANY)
+      .compose(x -> store.pool().withTransaction(conn -> accounts.consumeEmailVerification(conn, PlatformAuth.sha256(token))
+        .compose(row -> row == null ? Future.<Row>succeededFuture(null)
+          : env.events.append(conn, Event.of("profile.email_verified", row.getString("org")).actor(row.getString("id"))
+              .subject("userId", row.getString("id")).data(Views.eventData(row))).map(row))))
+      .compose(row -> {
+        if (row == null) {
+          return env.throttle.hit("verifyEmailClient", client).compose(x -> Future.failedFuture(
+            new ApiError(400, "invalid_token", "the verification token is unknown, already used or expired")));
+        }
+        String org = row.getString("org");
+        env.publish("user.email_verified", new JsonObject().put("org", org).put("userId", row.getString("id"))
+          .put("email", row.getString("email")));
+        env.publish("user.updated", Views.event(org, row));
+        return Future.succeededFuture(env.wrap(req, 200, new JsonObject().put("email", row.getString("email"))
+          .put("emailVerified", true)));
+      });
   }
 
   private Future<ApiReply> resendVerification(ApiRequest req) {
@@ -155,7 +185,9 @@ final class AccountOps {
       if (row.getBoolean("email_verified")) {
         throw ApiError.conflict("the email address is already verified");
       }
-      return store.pool().withTransaction(conn -> verificationMail(conn, org, row, Fields.secret("")))
+      return env.throttle.acquire("verifyMailClient", org + ":" + req.clientAddress(), TOO_MANY)
+        .compose(x -> env.throttle.acquire("verifyMailAddress", org + ":" + row.getString("email"), TOO_MANY))
+        .compose(x -> store.pool().withTransaction(conn -> verificationMail(conn, org, row, Fields.secret(""))))
         .map(x -> env.wrap(req, 202, new JsonObject().put("queued", true).put("email", row.getString("email"))));
     });
   }
@@ -166,11 +198,36 @@ final class AccountOps {
     JsonObject b = req.body();
     int hours = b.getInteger("expiresInHours", settings.registrationTokenTtlHours);
     String note = Fields.text(b, "note", 200);
+    String org = req.org();
     return env.requireAdmin(req).compose(me -> {
       String token = Fields.secret("rt_");
-      return accounts.createRegistrationToken(req.org(), PlatformAuth.sha256(token), me, note, hours)
+      return store.pool().withTransaction(conn -> accounts.createRegistrationToken(conn, org, PlatformAuth.sha256(token),
+          me, note, hours)
+        .compose(json -> env.audit.append(conn, AuditEntry.of(org, "registration_token.created").actor(me)
+          .target("registration_token", json.getString("id")).after(json.copy()).reqId(req.reqId())).map(json)))
         .map(json -> env.wrap(req, 201, json.put("token", token)));
     });
+  }
+
+  /** Revokes an unused token (404 when unknown, 409 when already used or revoked), with an audit entry. */
+  private Future<ApiReply> revokeRegistrationToken(ApiRequest req) {
+    String org = req.org();
+    UUID id = ApiRequest.uuidOr404(req.pathParam("id"), "registration token");
+    return env.requireAdmin(req).compose(me -> store.pool().withTransaction(conn -> accounts.revokeRegistrationToken(conn,
+        org, id, me)
+      .compose(json -> {
+        if (json == null) {
+          return Future.failedFuture(ApiError.notFound("registration token not found"));
+        }
+        if (!json.getBoolean("revokedNow")) {
+          return Future.failedFuture(ApiError.conflict("the registration token is already used or revoked"));
+        }
+        json.remove("revokedNow");
+        return env.audit.append(conn, AuditEntry.of(org, "registration_token.revoked").actor(me)
+          .target("registration_token", id).before(new JsonObject().put("revokedAt", (String) null))
+          .after(new JsonObject().put("revokedAt", json.getString("revokedAt"))).reqId(req.reqId())).map(json);
+      })))
+      .map(json -> env.wrap(req, 200, json));
   }
 
   private Future<ApiReply> listRegistrationTokens(ApiRequest req) {
@@ -182,45 +239,57 @@ final class AccountOps {
 
   // ---- sign-in ------------------------------------------------------------------------------------
 
+  /**
+   * Signs in with an identity tag or email and a password. Failed attempts count three ways: per
+   * account and client address ({@code loginAccount}: the 6th failure within the window is 429
+   * for that address only, so someone failing on an account elsewhere never locks its owner out),
+   * per client address ({@code loginClient}, whatever the account), and per account from
+   * everywhere ({@code loginAccountAll}): past that limit each attempt on the account first waits
+   * {@code loginSlowdownMs}, and the right password still signs in.
+   */
   private Future<ApiReply> login(ApiRequest req) {
     JsonObject b = req.body();
     String org = req.org();
     String tag = IdTags.normalize(b.getString("idTag"));
-    String email = b.getString("email") == null ? null : b.getString("email").trim().toLowerCase(Locale.ROOT);
+    String email = b.getString("email") == null ? null : Text.fold(b.getString("email"));
     if ((tag == null) == (email == null)) {
       throw ApiError.badRequest("send exactly one of 'idTag' and 'email'");
     }
     String password = b.getString("password");
-    return store.forLogin(org, tag, email).compose(row -> {
-      String key = row != null ? "u:" + row.getString("id") : tag != null ? "t:" + tag : "e:" + email;
-      return throttled(org, key)
-        .compose(x -> env.passwords.verify(password, row == null ? null : row.getString("password_hash")))
-        .compose(ok -> {
-          if (!ok) {
-            return accounts.recordFailure(org, key, settings.maxFailedLogins, settings.failedLoginWindowSeconds,
-                settings.loginLockSeconds)
-              .compose(x -> Future.failedFuture(new ApiError(401, "invalid_credentials",
-                "the identity tag or email and password do not match")));
-          }
-          return accounts.clearFailures(org, key).map(x -> {
-            Env.requireActive(row);
-            return env.wrap(req, 200, env.session(org, row));
+    String client = org + ":" + req.clientAddress();
+    return env.throttle.check("loginClient", client, TOO_MANY)
+      .compose(x -> store.forLogin(org, tag, email))
+      .compose(row -> {
+        String account = org + ":" + (row != null ? "u:" + row.getString("id") : tag != null ? "t:" + tag : "e:" + email);
+        String here = account + "@" + req.clientAddress();
+        return env.throttle.check("loginAccount", here, TOO_MANY)
+          .compose(x -> env.throttle.peek("loginAccountAll", account))
+          .compose(all -> all.hits() >= all.limit().max() ? slowdown() : Future.<Void>succeededFuture())
+          .compose(x -> env.passwords.verify(password, row == null ? null : row.getString("password_hash")))
+          .compose(ok -> {
+            if (!ok) {
+              return Future.all(env.throttle.hit("loginAccount", here), env.throttle.hit("loginClient", client),
+                  env.throttle.hit("loginAccountAll", account))
+                .compose(x -> Future.failedFuture(new ApiError(401, "invalid_credentials",
+                  "the identity tag or email and password do not match")));
+            }
+            return env.throttle.reset("loginAccount", here).map(x -> {
+              Env.requireActive(row);
+              return env.wrap(req, 200, env.session(org, row));
+            });
           });
-        });
-    });
+      });
   }
 
-  /** Fails with 429 while the key is locked after too many failed attempts. */
-  private Future<Void> throttled(String org, String key) {
-    return accounts.lockedUntil(org, key).compose(until -> {
-      if (until == null) {
-        return Future.succeededFuture();
-      }
-      long seconds = Math.max(1, Duration.between(store.now(), until).toSeconds() + 1);
-      return Future.failedFuture(new ApiError(429, "too_many_attempts",
-        "too many failed attempts; try again in " + seconds + " seconds",
-        new JsonObject().put("retryAfterSeconds", seconds)));
-    });
+  /** The wait of an attempt on an account that failed too often from everywhere; a timer, not a blocked thread. */
+  private Future<Void> slowdown() {
+    long ms = settings.loginSlowdownMs;
+    if (ms <= 0) {
+      return Future.succeededFuture();
+    }
+    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    env.vertx.setTimer(ms, t -> p.complete());
+    return p.future();
   }
 
   private Future<ApiReply> logout(ApiRequest req) {
@@ -255,7 +324,7 @@ final class AccountOps {
     String next = b.getString("newPassword");
     return env.self(req).compose(row -> {
       String id = row.getString("id");
-      String key = "u:" + id;
+      String here = org + ":u:" + id + "@" + req.clientAddress();
       return accounts.passwordHash(org, id).compose(hash -> {
         if (hash == null) {
           return Future.succeededFuture();
@@ -263,11 +332,11 @@ final class AccountOps {
         if (current == null) {
           return Future.failedFuture(ApiError.badRequest("'currentPassword' is required to change the password"));
         }
-        return throttled(org, key).compose(x -> env.passwords.verify(current, hash)).compose(ok -> ok
-          ? accounts.clearFailures(org, key)
-          : accounts.recordFailure(org, key, settings.maxFailedLogins, settings.failedLoginWindowSeconds,
-              settings.loginLockSeconds)
-            .compose(x -> Future.failedFuture(new ApiError(403, "wrong_password", "the current password is not right"))));
+        // a stolen session must not become a way around the sign-in throttle
+        return env.throttle.check("loginAccount", here, TOO_MANY).compose(x -> env.passwords.verify(current, hash))
+          .compose(ok -> ok ? env.throttle.reset("loginAccount", here)
+            : env.throttle.hit("loginAccount", here).compose(x -> Future.failedFuture(
+              new ApiError(403, "wrong_password", "the current password is not right"))));
       })
         .compose(x -> env.passwords.hash(next))
         .compose(h -> store.update(org, id, Map.of("password_hash", h)))

@@ -11,8 +11,10 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** SQL of the account's secrets and uploads: registration tokens, email verifications, failed logins, image files. */
+/** SQL of the account's secrets and uploads: password hashes, registration tokens, email verifications, image files. */
 final class AccountStore {
+
+  private static final String TOKEN_COLUMNS = "id, note, created_by, created_at, expires_at, used_at, used_by, revoked_at";
 
   private final Pool pool;
   private final ProfilesStore users;
@@ -52,26 +54,42 @@ final class AccountStore {
 
   // ---------------------------------------------------------------- registration tokens
 
-  Future<JsonObject> createRegistrationToken(String org, String hash, String createdBy, String note, int hours) {
+  Future<JsonObject> createRegistrationToken(SqlClient c, String org, String hash, String createdBy, String note,
+                                            int hours) {
     OffsetDateTime now = now();
     UUID id = UUID.randomUUID();
-    return pool.preparedQuery("INSERT INTO profiles.registration_tokens (token_hash, id, org, note, created_by, "
-        + "created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, note, created_by, created_at, "
-        + "expires_at, used_at, used_by")
+    return c.preparedQuery("INSERT INTO profiles.registration_tokens (token_hash, id, org, note, created_by, "
+        + "created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + TOKEN_COLUMNS)
       .execute(Tuple.of(hash, id, org, note, createdBy, now).addOffsetDateTime(now.plusHours(hours)))
       .map(rows -> Views.registrationToken(ProfilesStore.first(rows)));
   }
 
   Future<DirectoryStore.Page> listRegistrationTokens(String org, int limit, long offset) {
-    return directory.paged("SELECT id, note, created_by, created_at, expires_at, used_at, used_by",
+    return directory.paged("SELECT " + TOKEN_COLUMNS,
       " FROM profiles.registration_tokens WHERE org = $1", Tuple.of(org), "created_at DESC, id", limit, offset);
   }
 
-  /** Marks a live token used; false when it is unknown, used or expired. */
+  /**
+   * Revokes a token of the organisation unless used or revoked already; answers the token with
+   * {@code revokedNow} (false when nothing changed), or null when there is no such token.
+   */
+  Future<JsonObject> revokeRegistrationToken(SqlClient c, String org, UUID id, String by) {
+    return c.preparedQuery("UPDATE profiles.registration_tokens SET revoked_at = $3, revoked_by = $4 "
+        + "WHERE org = $1 AND id = $2 AND used_at IS NULL AND revoked_at IS NULL RETURNING " + TOKEN_COLUMNS)
+      .execute(Tuple.of(org, id, now(), by))
+      .compose(rows -> rows.size() > 0
+        ? Future.succeededFuture(Views.registrationToken(ProfilesStore.first(rows)).put("revokedNow", true))
+        : c.preparedQuery("SELECT " + TOKEN_COLUMNS + " FROM profiles.registration_tokens WHERE org = $1 AND id = $2")
+          .execute(Tuple.of(org, id))
+          .map(all -> all.size() == 0 ? null
+            : Views.registrationToken(ProfilesStore.first(all)).put("revokedNow", false)));
+  }
+
+  /** Marks a live token used; false when it is unknown, used, revoked or expired. */
   Future<Boolean> consumeRegistrationToken(SqlClient c, String org, String hash, String userId) {
     OffsetDateTime now = now();
     return c.preparedQuery("UPDATE profiles.registration_tokens SET used_at = $3, used_by = $4 "
-        + "WHERE token_hash = $1 AND org = $2 AND used_at IS NULL AND expires_at > $3")
+        + "WHERE token_hash = $1 AND org = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $3")
       .execute(Tuple.of(hash, org, now, userId)).map(r -> r.rowCount() == 1);
   }
 
@@ -88,9 +106,9 @@ final class AccountStore {
    * Uses a verification token and marks the address verified; null when the token is not usable.
    * The token names its organisation, so the answer carries {@code org} too.
    */
-  Future<Row> consumeEmailVerification(String hash) {
+  Future<Row> consumeEmailVerification(SqlClient c, String hash) {
     OffsetDateTime now = now();
-    return pool.withTransaction(c -> c.preparedQuery("UPDATE profiles.email_verifications SET used_at = $2 "
+    return c.preparedQuery("UPDATE profiles.email_verifications SET used_at = $2 "
           + "WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING org, user_id, email")
         .execute(Tuple.of(hash, now))
         .compose(rows -> {
@@ -102,40 +120,6 @@ final class AccountStore {
               + "WHERE org = $1 AND id = $2 AND email = $3 RETURNING org, " + ProfilesStore.RETURNING_OWN)
             .execute(Tuple.of(v.getString("org"), v.getString("user_id"), v.getString("email"), now))
             .map(ProfilesStore::first);
-        }));
+        });
   }
-
-  // ---------------------------------------------------------------- failed logins
-
-  /** When the key is locked: until when; otherwise null. */
-  Future<OffsetDateTime> lockedUntil(String org, String key) {
-    return pool.preparedQuery("SELECT locked_until FROM profiles.login_failures WHERE org = $1 AND key = $2 "
-        + "AND locked_until > $3")
-      .execute(Tuple.of(org, key, now()))
-      .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getOffsetDateTime(0));
-  }
-
-  /**
-   * Counts a failure. Failures older than the window, or from before a lock that has run out, start
-   * the count afresh; reaching {@code max} locks the key for {@code lockSeconds}.
-   */
-  Future<Void> recordFailure(String org, String key, int max, int windowSeconds, int lockSeconds) {
-    OffsetDateTime now = now();
-    String reset = "(f.window_start < $5::timestamptz OR (f.locked_until IS NOT NULL AND f.locked_until <= $3::timestamptz))";
-    String count = "(CASE WHEN " + reset + " THEN 1 ELSE f.failures + 1 END)";
-    return pool.preparedQuery("INSERT INTO profiles.login_failures AS f (org, key, failures, window_start, locked_until) "
-        + "VALUES ($1, $2, 1, $3::timestamptz, CASE WHEN $4::int <= 1 THEN $6::timestamptz END) "
-        + "ON CONFLICT (org, key) DO UPDATE SET "
-        + "failures = " + count + ", "
-        + "window_start = CASE WHEN " + reset + " THEN $3::timestamptz ELSE f.window_start END, "
-        + "locked_until = CASE WHEN " + count + " >= $4::int THEN $6::timestamptz ELSE NULL END")
-      .execute(Tuple.of(org, key, now, max, now.minusSeconds(windowSeconds), now.plusSeconds(lockSeconds)))
-      .mapEmpty();
-  }
-
-  Future<Void> clearFailures(String org, String key) {
-    return pool.preparedQuery("DELETE FROM profiles.login_failures WHERE org = $1 AND key = $2")
-      .execute(Tuple.of(org, key)).mapEmpty();
-  }
-
 }

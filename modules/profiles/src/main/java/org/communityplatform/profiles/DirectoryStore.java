@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import org.communityplatform.core.paging.KeysetCursor;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -26,31 +27,80 @@ final class DirectoryStore {
   /** Totals are counted exactly up to this many matches; past it the planner's estimate is answered. */
   static final int EXACT_TOTAL = 10_000;
 
-  /** One page of a list and the number of matches in all. */
+  /** One page of a list, the number of matches in all, and whether rows follow the page. */
   static final class Page {
     final List<Row> rows;
     final long total;
     final boolean exact;
+    final boolean more;
 
-    Page(List<Row> rows, long total, boolean exact) {
+    Page(List<Row> rows, long total, boolean exact, boolean more) {
       this.rows = rows;
       this.total = total;
       this.exact = exact;
+      this.more = more;
     }
+
+    /** The last row of the page, or null when it is empty. */
+    Row last() {
+      return rows.isEmpty() ? null : rows.get(rows.size() - 1);
+    }
+  }
+
+  /**
+   * The profile number after which a keyset cursor of list {@code kind} continues; null without a
+   * cursor; 400 {@code invalid_cursor} for one that is not of this list. The profile number (tnId)
+   * is assigned once and never changes, so a walk neither repeats nor skips a profile that stays.
+   */
+  static Long after(String kind, String cursor) {
+    List<String> parts = KeysetCursor.decode(kind, cursor, 1);
+    if (parts == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(parts.get(0));
+    } catch (NumberFormatException e) {
+      throw KeysetCursor.invalid();
+    }
+  }
+
+  /** The cursor of the page after {@code page}, or null when it is the last. */
+  static String next(String kind, Page page) {
+    return page.more && page.last() != null ? KeysetCursor.encode(kind, page.last().getLong("tn_id")) : null;
+  }
+
+  /** An empty page: a search with no words finds nothing (issue 12). */
+  static Page empty() {
+    return new Page(List.of(), 0, true, false);
+  }
+
+  /** A page without a keyset cursor. */
+  Future<Page> paged(String select, String fromWhere, Tuple t, String order, int limit, long offset) {
+    return paged(select, fromWhere, t, order, limit, offset, null, null);
   }
 
   /**
    * A page of rows and the total, as two queries run side by side: the page alone can stop at its
    * limit (a window count would visit every match), and the count stops at {@link #EXACT_TOTAL}.
+   * With a keyset ({@code keyColumn > after}, the column being the immutable, unique sort key),
+   * the page starts after the last row a client saw; the total still counts the whole list.
+   * LIMIT and OFFSET are bound parameters; one more row than the limit is read to know whether
+   * another page follows.
    */
-  Future<Page> paged(String select, String fromWhere, Tuple t, String order, int limit, long offset) {
+  Future<Page> paged(String select, String fromWhere, Tuple t, String order, int limit, long offset, String keyColumn,
+                     Long after) {
     Tuple page = Tuple.tuple();
     for (int i = 0; i < t.size(); i++) {
       page.addValue(t.getValue(i));
     }
-    page.addInteger(limit).addLong(offset);
-    Future<List<Row>> rows = pool.preparedQuery(select + fromWhere + " ORDER BY " + order + " LIMIT $" + (t.size() + 1)
-        + " OFFSET $" + (t.size() + 2)).execute(page)
+    String keyset = "";
+    if (after != null) {
+      page.addLong(after);
+      keyset = " AND " + keyColumn + " > $" + page.size();
+    }
+    page.addInteger(limit + 1).addLong(offset);
+    Future<List<Row>> rows = pool.preparedQuery(select + fromWhere + keyset + " ORDER BY " + order + " LIMIT $"
+        + (page.size() - 1) + " OFFSET $" + page.size()).execute(page)
       .map(rs -> {
         List<Row> list = new ArrayList<>();
         rs.forEach(list::add);
@@ -65,7 +115,11 @@ final class DirectoryStore {
         }
         return estimate(fromWhere, t).map(e -> new long[] {Math.max(e, EXACT_TOTAL + 1), 0});
       });
-    return Future.all(rows, total).map(x -> new Page(rows.result(), total.result()[0], total.result()[1] == 1));
+    return Future.all(rows, total).map(x -> {
+      List<Row> all = rows.result();
+      boolean more = all.size() > limit;
+      return new Page(more ? all.subList(0, limit) : all, total.result()[0], total.result()[1] == 1, more);
+    });
   }
 
   /** The planner's estimate of the rows a FROM ... WHERE matches (0 when it cannot say). */
@@ -83,7 +137,7 @@ final class DirectoryStore {
    * The profile list as {@code me} sees it: profiles that block {@code me} are left out; each row
    * carries the relationship (out_* from me to it, in_* from it to me).
    */
-  Future<Page> listProfiles(String org, String me, JsonObject f, int limit, long offset) {
+  Future<Page> listProfiles(String org, String me, JsonObject f, int limit, long offset, Long afterTn) {
     Tuple t = Tuple.of(org, me);
     StringBuilder w = new StringBuilder(" FROM profiles.users u "
       + "LEFT JOIN profiles.relationships o ON o.org = u.org AND o.src = $2 AND o.dst = u.id "
@@ -119,15 +173,14 @@ final class DirectoryStore {
     String select = "SELECT " + ProfilesStore.PUBLIC + ", ow.id_tag AS owner_tag, coalesce(o.following, false) AS out_following, "
       + "coalesce(o.blocking, false) AS out_blocking, coalesce(o.connection, 'none') AS out_connection, "
       + "coalesce(i.following, false) AS in_following, coalesce(i.connection, 'none') AS in_connection";
-    return paged(select, w.toString(), t, "u.tn_id", limit, offset);
+    return paged(select, w.toString(), t, "u.tn_id", limit, offset, "u.tn_id", afterTn);
   }
 
   /**
    * People search: active persons whose words start with every word of q, optionally only among
    * {@code ids}; persons blocking {@code me} are left out when there is a caller.
    */
-  Future<Page> searchPeople(String org, String q, List<String> ids, String me, int limit,
-                                                  long offset) {
+  Future<Page> searchPeople(String org, String q, List<String> ids, String me, int limit, long offset, Long afterTn) {
     Tuple t = Tuple.of(org);
     StringBuilder w = new StringBuilder(" FROM profiles.users u WHERE u.org = $1 AND u.type = 'person' "
       + "AND u.status = 'active'");
@@ -144,7 +197,7 @@ final class DirectoryStore {
       w.append(" AND NOT EXISTS (SELECT 1 FROM profiles.relationships b WHERE b.org = u.org AND b.src = u.id "
         + "AND b.dst = $").append(t.size()).append(" AND b.blocking)");
     }
-    return paged("SELECT " + ProfilesStore.PUBLIC, w.toString(), t, "u.tn_id", limit, offset);
+    return paged("SELECT " + ProfilesStore.PUBLIC, w.toString(), t, "u.tn_id", limit, offset, "u.tn_id", afterTn);
   }
 
   // ---------------------------------------------------------------- relationships

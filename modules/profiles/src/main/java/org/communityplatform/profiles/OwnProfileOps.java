@@ -20,8 +20,7 @@ final class OwnProfileOps {
   static final String FILE_PATH = "/api/file/";
   private static final String[][] ACCOUNT_TEXT = {
     {"firstName", "first_name", "80"}, {"lastName", "last_name", "80"}, {"company", "company", "120"},
-    {"jobTitle", "job_title", "120"}, {"bio", "bio", "500"}, {"city", "city", "100"}, {"country", "country", "60"},
-    {"phone", "phone", "32"}};
+    {"jobTitle", "job_title", "120"}, {"city", "city", "100"}, {"country", "country", "60"}};
 
   private final Env env;
   private final ProfilesStore store;
@@ -48,17 +47,13 @@ final class OwnProfileOps {
         .compose(stored -> {
           Map<String, Object> cols = ProfilesStore.columns();
           if (b.containsKey("name")) {
-            String name = Fields.clean(b.getString("name"), 100);
-            if (name == null) {
-              throw ApiError.badRequest("'name' must not be blank");
-            }
-            cols.put("name", name);
+            cols.put("name", Fields.displayName(b.getValue("name"), "name"));
           }
           JsonObject patch = b.getJsonObject("x");
           if (patch != null) {
             cols.putAll(mergeExtra(stored, patch));
           }
-          return store.update(conn, org, me.getString("id"), cols);
+          return env.updateProfile(conn, org, me.getString("id"), me.getString("id"), cols);
         })))
       .map(row -> {
         env.publish("user.updated", Views.event(org, row));
@@ -77,14 +72,7 @@ final class OwnProfileOps {
         throw ApiError.badRequest("extra field name '" + key + "' is not allowed");
       }
       if (key.equals("bio")) {
-        if (v != null && !(v instanceof String)) {
-          throw ApiError.badRequest("'x.bio' must be text or null");
-        }
-        String bio = v == null ? null : ((String) v).trim();
-        if (bio != null && bio.length() > 500) {
-          throw ApiError.badRequest("'x.bio' is longer than 500 characters");
-        }
-        cols.put("bio", bio == null || bio.isEmpty() ? null : bio);
+        cols.put("bio", Fields.bio(v, "x.bio"));
       } else if (v == null) {
         x.remove(key);
       } else if (v instanceof String || v instanceof Number || v instanceof Boolean) {
@@ -121,7 +109,8 @@ final class OwnProfileOps {
       return env.vertx.executeBlocking(() -> Images.fileId(bytes), false)
         .compose(fileId -> store.pool().withTransaction(conn -> env.accounts.putFile(conn, org, fileId, type, bytes,
               me.getString("id"))
-            .compose(x -> store.update(conn, org, me.getString("id"), Map.of(column, FILE_PATH + fileId))))
+            .compose(x -> env.updateProfile(conn, org, me.getString("id"), me.getString("id"),
+              Map.of(column, FILE_PATH + fileId))))
           .map(row -> {
             env.publish("user.updated", Views.event(org, row));
             return env.wrap(req, 200, new JsonObject().put(field, FILE_PATH + fileId).put("fileId", fileId));
@@ -167,19 +156,21 @@ final class OwnProfileOps {
     String org = req.org();
     Map<String, Object> cols = ProfilesStore.columns();
     if (b.containsKey("displayName")) {
-      cols.put("name", Fields.clean(b.getString("displayName"), 100));
+      cols.put("name", Fields.displayName(b.getValue("displayName"), "displayName"));
+    }
+    if (b.containsKey("bio")) {
+      cols.put("bio", Fields.bio(b.getValue("bio"), "bio"));
+    }
+    if (b.containsKey("image")) {
+      cols.put("image", Fields.imageUrl(b.getValue("image"), "image"));
+    }
+    if (b.containsKey("phone")) {
+      cols.put("phone", Fields.phone(b.getValue("phone"), "phone"));
     }
     for (String[] f : ACCOUNT_TEXT) {
       if (b.containsKey(f[0])) {
         cols.put(f[1], Fields.text(b, f[0], Integer.parseInt(f[2])));
       }
-    }
-    if (b.containsKey("image")) {
-      String image = b.getString("image");
-      if (image != null && Fields.url(image) == null) {
-        throw ApiError.badRequest("'image' must be an http(s) URL");
-      }
-      cols.put("image", image == null ? null : image.trim());
     }
     if (b.containsKey("interests")) {
       Set<String> interests = new LinkedHashSet<>();
@@ -208,7 +199,7 @@ final class OwnProfileOps {
     if (b.containsKey("paymentReferences")) {
       cols.put("payment_refs", b.getJsonArray("paymentReferences", new JsonArray()));
     }
-    return env.self(req).compose(me -> store.update(org, me.getString("id"), cols)).map(row -> {
+    return env.self(req).compose(me -> env.updateProfile(org, me.getString("id"), me.getString("id"), cols)).map(row -> {
       env.publish("user.updated", Views.event(org, row));
       return ApiReply.ok(Views.account(row));
     });

@@ -7,7 +7,10 @@ import io.vertx.sqlclient.Row;
 import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
+import org.communityplatform.core.audit.AuditEntry;
+import org.communityplatform.core.events.Event;
 import org.communityplatform.core.paging.Paging;
+import org.communityplatform.core.text.Text;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -18,6 +21,9 @@ import java.util.UUID;
 
 /** The profiles API's profiles: the list, one profile, community profiles, relationships, admin changes. */
 final class ProfileOps {
+
+  /** The kind of the profile list's keyset cursors. */
+  private static final String CURSOR = "profiles";
 
   private final Env env;
   private final ProfilesStore store;
@@ -51,9 +57,14 @@ final class ProfileOps {
       .put("connected", req.queryString("connected"))
       .put("q", req.queryString("q"))
       .put("idTag", IdTags.normalize(req.queryString("idTag")));
+    Long after = DirectoryStore.after(CURSOR, paging.cursor());
+    String q = req.queryString("q");
     return env.self(req)
-      .compose(me -> env.directory.listProfiles(req.org(), me.getString("id"), filters, paging.limit(), paging.offset()))
-      .map(result -> Views.page(req, result, Views::profile, paging, null, Views.time(store.now())));
+      .compose(me -> q != null && !Text.hasWords(q) ? Future.succeededFuture(DirectoryStore.empty())
+        : env.directory.listProfiles(req.org(), me.getString("id"), filters.put("q", Text.nfc(q)), paging.limit(),
+          paging.offset(), after))
+      .map(result -> Views.page(req, result, Views::profile, paging, DirectoryStore.next(CURSOR, result),
+        Views.time(store.now())));
   }
 
   private Future<ApiReply> getProfile(ApiRequest req) {
@@ -84,7 +95,7 @@ final class ProfileOps {
     String type = b.getString("type");
     String tag = AccountOps.acceptableTag(env.settings, req.pathParam("idTag"), type);
     String pic = b.getString("profilePic");
-    String name = Fields.clean(b.getString("name"), 100);
+    String name = b.containsKey("name") ? Fields.displayName(b.getValue("name"), "name") : IdTags.defaultName(tag);
     return env.self(req).compose(owner -> (pic == null ? Future.<Row>succeededFuture(null)
         : env.accounts.file(org, pic, false))
       .compose(file -> {
@@ -93,9 +104,12 @@ final class ProfileOps {
         }
         String id = UUID.randomUUID().toString();
         JsonObject fields = new JsonObject().put("idType", type).put("idTag", tag)
-          .put("name", name != null ? name : IdTags.defaultName(tag))
+          .put("name", name)
           .put("image", pic == null ? null : OwnProfileOps.FILE_PATH + pic).put("appDomain", b.getString("appDomain"));
-        return store.insertCommunity(store.pool(), org, id, owner.getString("id"), fields)
+        String ownerId = owner.getString("id");
+        return store.pool().withTransaction(conn -> store.insertCommunity(conn, org, id, ownerId, fields)
+            .compose(row -> env.events.append(conn, Event.of("community_profile.created", org).actor(ownerId)
+              .subject("idTag", tag).data(Views.community(row, owner.getString("id_tag")))).map(row)))
           .recover(Env::conflicts)
           .map(row -> {
             env.publish("community.created", new JsonObject().put("org", org).put("idTag", tag)
@@ -129,8 +143,13 @@ final class ProfileOps {
         OffsetDateTime now = store.now();
         return store.pool().withTransaction(conn -> env.directory.lockPair(conn, org, a, b).compose(pair -> {
           pair.apply(action);
+          boolean changed = pair.changed();
           return env.directory.saveDirection(conn, org, a, b, pair.out, now)
             .compose(x -> env.directory.saveDirection(conn, org, b, a, pair.in, now))
+            .compose(x -> !changed ? Future.succeededFuture() : env.events.append(conn,
+              Event.of("profile.relationship.changed", org).actor(a).subject("userId", a).subject("targetUserId", b)
+                .data(new JsonObject().put("relationship", action).put("following", pair.out.following)
+                  .put("connected", pair.connected()).put("blocked", pair.out.blocking))))
             .map(pair);
         })).map(pair -> {
           JsonObject data = Views.relation(new JsonObject().put("idTag", tag).put("relationship", action), pair);
@@ -143,6 +162,17 @@ final class ProfileOps {
         });
       });
     });
+  }
+
+  /** An audit entry with the before and after of the changed fields only. */
+  private static AuditEntry changes(AuditEntry e, JsonObject before, JsonObject after, Iterable<String> fields) {
+    JsonObject b = new JsonObject();
+    JsonObject a = new JsonObject();
+    for (String f : fields) {
+      b.put(f, before.getValue(f));
+      a.put(f, after.getValue(f));
+    }
+    return e.before(b).after(a);
   }
 
   private Future<ApiReply> adminUpdate(ApiRequest req) {
@@ -170,11 +200,7 @@ final class ProfileOps {
           }
           Map<String, Object> cols = ProfilesStore.columns();
           if (b.containsKey("name")) {
-            String name = Fields.clean(b.getString("name"), 100);
-            if (name == null) {
-              throw ApiError.badRequest("'name' must not be blank");
-            }
-            cols.put("name", name);
+            cols.put("name", Fields.displayName(b.getValue("name"), "name"));
           }
           if (status != null) {
             cols.put("status", status);
@@ -192,8 +218,11 @@ final class ProfileOps {
           }
           boolean revoke = (status != null && !status.equals("active")) || lost;
           // tokens are revoked first: should the update fail, signing in again is all it costs
+          JsonObject before = Views.admin(target);
           return (revoke ? env.auth.revokeSubject(id) : Future.<Void>succeededFuture())
-            .compose(x -> store.update(org, id, cols))
+            .compose(x -> store.pool().withTransaction(conn -> env.updateProfile(conn, org, me, id, cols)
+              .compose(row -> env.audit.append(conn, changes(AuditEntry.of(org, "profile.admin_updated").actor(me)
+                .target("profile", id).reqId(req.reqId()), before, Views.admin(row), b.fieldNames())).map(row))))
             .map(row -> {
               env.publish("user.updated", Views.event(org, row));
               return env.wrap(req, 200, Views.admin(row));

@@ -56,7 +56,11 @@ final class ProfilesStore {
   // ---------------------------------------------------------------- users
 
   Future<Row> own(String org, String id) {
-    return pool.preparedQuery("SELECT " + OWN + " FROM profiles.users u WHERE u.org = $1 AND u.id = $2")
+    return own(pool, org, id);
+  }
+
+  Future<Row> own(SqlClient c, String org, String id) {
+    return c.preparedQuery("SELECT " + OWN + " FROM profiles.users u WHERE u.org = $1 AND u.id = $2")
       .execute(Tuple.of(org, id)).map(ProfilesStore::first);
   }
 
@@ -74,8 +78,8 @@ final class ProfilesStore {
   }
 
   Future<Row> personByEmail(String org, String email) {
-    return pool.preparedQuery("SELECT " + PUBLIC + " FROM profiles.users u WHERE u.org = $1 AND u.email = $2 "
-        + "AND u.type = 'person'")
+    return pool.preparedQuery("SELECT " + PUBLIC + ", u.email_verified FROM profiles.users u WHERE u.org = $1 "
+        + "AND u.email = $2 AND u.type = 'person'")
       .execute(Tuple.of(org, email)).map(ProfilesStore::first);
   }
 
@@ -128,29 +132,30 @@ final class ProfilesStore {
    * Creates the account of a token subject that has none yet. The email is left out when another
    * account of the organisation has it. Answers the row and whether it was created now.
    */
-  Future<Map.Entry<Row, Boolean>> provision(String org, String id, String name, String email, String image,
+  Future<Map.Entry<Row, Boolean>> provision(SqlClient c, String org, String id, String name, String email, String image,
                                             String[] roles) {
     OffsetDateTime now = now();
     Tuple t = Tuple.of(org, id, name, email, image).addArrayOfString(roles).addOffsetDateTime(now);
-    return pool.preparedQuery("INSERT INTO profiles.users (org, id, type, name, email, image, roles, created_at, updated_at) "
+    return c.preparedQuery("INSERT INTO profiles.users (org, id, type, name, email, image, roles, created_at, updated_at) "
         + "SELECT $1::text, $2::text, 'person', $3::text, CASE WHEN EXISTS (SELECT 1 FROM profiles.users "
         + "WHERE org = $1::text AND email = $4::text) THEN NULL ELSE $4::text END, $5::text, $6::text[], $7::timestamptz, "
         + "$7::timestamptz ON CONFLICT (org, id) DO NOTHING RETURNING " + RETURNING_OWN)
       .execute(t)
       .compose(rows -> rows.size() > 0 ? Future.succeededFuture(Map.entry(first(rows), true))
-        : own(org, id).map(r -> Map.entry(r, false)));
+        : own(c, org, id).map(r -> Map.entry(r, false)));
   }
 
   /**
    * Creates or refreshes the caller's account from token claims: name, image and email are taken
    * over when given (the email only when no other account of the organisation has it).
    */
-  Future<Map.Entry<Row, Boolean>> sync(String org, String id, String name, String email, String image, String[] roles) {
+  Future<Map.Entry<Row, Boolean>> sync(SqlClient c, String org, String id, String name, String email, String image,
+                                       String[] roles) {
     OffsetDateTime now = now();
     Tuple t = Tuple.of(org, id, name, email, image).addArrayOfString(roles).addOffsetDateTime(now);
     String freeEmail = "CASE WHEN $4::text IS NULL OR EXISTS (SELECT 1 FROM profiles.users o WHERE o.org = $1::text "
       + "AND o.email = $4::text AND o.id <> $2::text) THEN NULL ELSE $4::text END";
-    return pool.preparedQuery("INSERT INTO profiles.users AS u (org, id, type, name, email, image, roles, created_at, updated_at) "
+    return c.preparedQuery("INSERT INTO profiles.users AS u (org, id, type, name, email, image, roles, created_at, updated_at) "
         + "VALUES ($1::text, $2::text, 'person', $3::text, " + freeEmail + ", $5::text, $6::text[], $7::timestamptz, "
         + "$7::timestamptz) ON CONFLICT (org, id) DO UPDATE SET "
         + "name = coalesce($3::text, u.name), image = coalesce($5::text, u.image), "

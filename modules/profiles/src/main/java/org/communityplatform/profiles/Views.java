@@ -53,19 +53,30 @@ final class Views {
 
   /**
    * PublicProfile, the one public projection other modules receive over the bus:
-   * {@code userId, idTag, displayName} and the people fields.
+   * {@code userId, idTag, displayName}, the people fields, and {@code email} only when
+   * {@code withEmail} (see {@code profiles.lookup} in docs/MODULES.md).
    */
-  static JsonObject publicProfile(Row r) {
-    return personFields(new JsonObject()
+  static JsonObject publicProfile(Row r, boolean withEmail) {
+    JsonObject p = new JsonObject()
       .put("userId", r.getString("id"))
       .put("idTag", r.getString("id_tag"))
-      .put("displayName", r.getString("name"))
-      .put("email", r.getString("email")), r);
+      .put("displayName", r.getString("name"));
+    if (withEmail) {
+      p.put("email", r.getString("email"));
+    }
+    return personFields(p, r);
   }
 
-  /** The public projection of the people API: exactly the documented fields. */
-  static JsonObject person(Row r) {
-    return personFields(new JsonObject().put("email", r.getString("email")), r);
+  /**
+   * The public projection of the people API: exactly the documented fields; the email only when
+   * {@code withEmail} (the viewer may see it), otherwise left out.
+   */
+  static JsonObject person(Row r, boolean withEmail) {
+    JsonObject p = new JsonObject();
+    if (withEmail) {
+      p.put("email", r.getString("email"));
+    }
+    return personFields(p, r);
   }
 
   /** The people fields every person view shares (public, own record), added to {@code to}. */
@@ -157,12 +168,15 @@ final class Views {
       .put("updatedAt", time(r.getOffsetDateTime("updated_at")));
   }
 
-  /** A member profile of the community cloud API. */
-  static JsonObject member(Row r) {
-    return new JsonObject()
+  /** A member profile of the community cloud API; the email only when {@code withEmail}. */
+  static JsonObject member(Row r, boolean withEmail) {
+    JsonObject m = new JsonObject()
       .put("id", r.getString("id"))
-      .put("idTag", r.getString("id_tag"))
-      .put("email", r.getString("email"))
+      .put("idTag", r.getString("id_tag"));
+    if (withEmail) {
+      m.put("email", r.getString("email"));
+    }
+    return m
       .put("displayName", r.getString("name"))
       .put("bio", r.getString("bio"))
       .put("avatarUrl", r.getString("image"))
@@ -204,10 +218,25 @@ final class Views {
       .put("createdAt", time(r.getOffsetDateTime("created_at")))
       .put("expiresAt", time(r.getOffsetDateTime("expires_at")))
       .put("usedAt", time(r.getOffsetDateTime("used_at")))
-      .put("usedBy", r.getString("used_by"));
+      .put("usedBy", r.getString("used_by"))
+      .put("revokedAt", time(r.getOffsetDateTime("revoked_at")));
   }
 
-  /** The facts an event about an account carries. */
+  /**
+   * The data of a profile event in the event log: only what the public projection shows to every
+   * reader (BRIEF: no email, no private fields): userId, idTag, displayName, type, status, image.
+   */
+  static JsonObject eventData(Row r) {
+    return new JsonObject()
+      .put("userId", r.getString("id"))
+      .put("idTag", r.getString("id_tag"))
+      .put("displayName", r.getString("name"))
+      .put("type", r.getString("type"))
+      .put("status", r.getString("status"))
+      .put("image", r.getString("image"));
+  }
+
+  /** The facts a bus publication about an account carries (in-process, for modules; the email included). */
   static JsonObject event(String org, Row r) {
     return new JsonObject()
       .put("org", org)
@@ -217,6 +246,6 @@ final class Views {
       .put("name", r.getString("name"))
       .put("type", r.getString("type"))
       .put("status", r.getString("status"))
-      .put("profile", publicProfile(r));
+      .put("profile", publicProfile(r, true));
   }
 }

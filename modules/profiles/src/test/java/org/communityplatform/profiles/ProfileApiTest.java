@@ -300,7 +300,8 @@ class ProfileApiTest {
       403, null);
     // a token that claims the role is not enough when the account does not hold it
     assertError(p.patch("/api/admin/profiles/victor").bearer(p.token(victim.getString("userId"), new JsonObject()
-      .put("org", org).put("roles", new JsonArray().add("admin")))).json(new JsonObject().put("name", "x")).send(), 403, null);
+      .put("org", org).put("roles", new JsonArray().add("admin")))).json(new JsonObject().put("name", "Xavier")).send(), 403,
+      null);
 
     JsonObject r = data(p.patch("/api/admin/profiles/victor").bearer(admin).json(new JsonObject().put("name", "Victor V")
       .put("roles", new JsonArray().add("user").add("moderator"))).send(), 200);

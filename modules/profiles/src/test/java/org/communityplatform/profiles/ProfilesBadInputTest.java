@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProfilesBadInputTest {
 
   @RegisterExtension
-  static final PlatformExtension platform = PlatformExtension.with(Fixtures.config(new JsonObject().put("maxFailedLogins", 1000)));
+  static final PlatformExtension platform = PlatformExtension.with(Fixtures.config(new JsonObject()));
   static TestPlatform p;
   static JsonObject contract;
   static JsonObject user;
