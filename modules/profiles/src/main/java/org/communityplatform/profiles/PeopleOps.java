@@ -118,7 +118,9 @@ final class PeopleOps {
     if (email == null) {
       throw ApiError.notFound("person not found");
     }
-    return store.activePersonByEmail(req.org(), email).map(row -> {
+    // counted with the searches: an address that exists or not is worth harvesting too
+    return env.throttle.acquire("peopleSearch", req.org() + ":" + req.clientAddress(), "too many searches; try again later")
+      .compose(x -> store.activePersonByEmail(req.org(), email)).map(row -> {
       if (row == null) {
         throw ApiError.notFound("person not found");
       }

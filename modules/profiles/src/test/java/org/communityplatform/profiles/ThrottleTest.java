@@ -150,6 +150,9 @@ class ThrottleTest {
     }
     assertTooMany(second.send(io.vertx.core.http.HttpMethod.GET, "/client/community/people?q=anyone", "throttle-people",
       null, null));
+    // the look-up by address counts with the searches
+    assertTooMany(second.send(io.vertx.core.http.HttpMethod.GET, "/client/community/people/someone@example.org",
+      "throttle-people", null, null));
   }
 
   private static Answer answer(Res r) {
