@@ -1,6 +1,7 @@
 package org.communityplatform.profiles;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -287,7 +288,7 @@ final class AccountOps {
     if (ms <= 0) {
       return Future.succeededFuture();
     }
-    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    Promise<Void> p = Promise.promise();
     env.vertx.setTimer(ms, t -> p.complete());
     return p.future();
   }

@@ -3,6 +3,7 @@ package org.communityplatform.profiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import org.communityplatform.core.audit.AuditLog;
@@ -14,6 +15,7 @@ import org.communityplatform.core.bus.ApiVerticle;
 import org.communityplatform.core.events.Event;
 import org.communityplatform.core.events.EventLog;
 import org.communityplatform.core.mail.Outbox;
+import org.communityplatform.core.module.ModuleContext;
 import org.communityplatform.core.throttle.Throttle;
 
 import java.util.Map;
@@ -43,7 +45,7 @@ final class Env {
   private final BiFunction<String, JsonObject, Future<JsonObject>> asker;
 
   Env(Vertx vertx, ProfilesSettings settings, ProfilesStore store, AccountStore accounts, DirectoryStore directory,
-      org.communityplatform.core.module.ModuleContext ctx, BiConsumer<String, JsonObject> publisher,
+      ModuleContext ctx, BiConsumer<String, JsonObject> publisher,
       BiFunction<String, JsonObject, Future<JsonObject>> asker) {
     this.vertx = vertx;
     this.settings = settings;
@@ -213,8 +215,8 @@ final class Env {
 
   /** A unique violation of the account table answered as the conflict it is. */
   static <T> Future<T> conflicts(Throwable err) {
-    if (err instanceof io.vertx.pgclient.PgException && "23505".equals(((io.vertx.pgclient.PgException) err).getSqlState())) {
-      String constraint = String.valueOf(((io.vertx.pgclient.PgException) err).getConstraint());
+    if (err instanceof PgException && "23505".equals(((PgException) err).getSqlState())) {
+      String constraint = String.valueOf(((PgException) err).getConstraint());
       if (constraint.contains("id_tag")) {
         return Future.failedFuture(new ApiError(409, "id_tag_taken", "this identity tag is already taken"));
       }
