@@ -119,6 +119,34 @@ class VerifiedEmailAndPrivacyTest {
   }
 
   @Test
+  void aPagesOwnerReadsItsMembersAddressesInPeopleSearchAndNobodyElseDoes() {
+    String org = "page-directory";
+    String pageId = "7d7f2f43-2b7c-4a51-9d6e-0c8f3a4d2b10";
+    JsonObject owner = register(p, org, "pia", "pia@example.org", "pw-pia-1234");
+    JsonObject member = register(p, org, "quinn", "quinn@example.org", "pw-quinn-1234");
+    // the pages module is not deployed in this module's tests: its two addresses answer as documented
+    // (docs/MODULES.md, BRIEF: pages.memberIds, pages.membership)
+    var bus = p.platform().vertx().eventBus();
+    var ids = bus.<JsonObject>consumer("pages.memberIds", m -> m.reply(new JsonObject().put("exists", true)
+      .put("userIds", new JsonArray().add(owner.getString("userId")).add(member.getString("userId")))));
+    var roles = bus.<JsonObject>consumer("pages.membership", m -> {
+      String role = owner.getString("userId").equals(m.body().getString("userId")) ? "owner" : "member";
+      m.reply(new JsonObject().put("exists", true).put("visibility", "public").put("member", true).put("role", role));
+    });
+    try {
+      String path = "/client/community/people?page=" + pageId;
+      assertThat(p.get(path).org(org).bearer(owner.getString("token")).send().body().toString())
+        .contains("pia@example.org", "quinn@example.org");
+      assertThat(p.get(path).org(org).bearer(member.getString("token")).send().body().toString())
+        .contains("quinn@example.org").doesNotContain("pia@example.org");
+      assertThat(p.get(path).org(org).send().body().toString()).doesNotContain("@");
+    } finally {
+      TestPlatform.await(ids.unregister());
+      TestPlatform.await(roles.unregister());
+    }
+  }
+
+  @Test
   void lookupGivesAddressesOnlyWhenAskedForAViewerWhoMaySeeThem() {
     String org = "lookup-privacy";
     String a = register(p, org, "lena", "lena@example.org", "pw-lena-123").getString("userId");
