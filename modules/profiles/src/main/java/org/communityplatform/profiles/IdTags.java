@@ -1,6 +1,7 @@
 package org.communityplatform.profiles;
 
-import java.util.Locale;
+import org.communityplatform.core.text.Text;
+
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -22,9 +23,9 @@ final class IdTags {
   private IdTags() {
   }
 
-  /** Lower case, surrounding blanks removed; null stays null. */
+  /** The folded form (core {@code Text.fold}: NFC, case folded, surrounding blanks removed); null stays null. */
   static String normalize(String raw) {
-    return raw == null ? null : raw.trim().toLowerCase(Locale.ROOT);
+    return Text.fold(raw);
   }
 
   static boolean wellFormed(String tag, String type) {
@@ -53,9 +54,13 @@ final class IdTags {
     return reserved.contains(tag) || reserved.contains(head(tag));
   }
 
-  /** A default display name from a tag: its head, first letter upper case (alice@example.com: Alice). */
+  /**
+   * A default display name from a tag: its head, first letter upper case (alice@example.com:
+   * Alice); the whole tag when the head is shorter than the display name's 2 characters, cut to 80.
+   */
   static String defaultName(String tag) {
     String h = head(tag);
-    return h.isEmpty() ? tag : Character.toUpperCase(h.charAt(0)) + h.substring(1);
+    String name = h.length() < 2 ? tag : Character.toUpperCase(h.charAt(0)) + h.substring(1);
+    return name.length() > 80 ? name.substring(0, 80) : name;
   }
 }

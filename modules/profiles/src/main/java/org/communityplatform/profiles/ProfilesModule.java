@@ -15,6 +15,6 @@ public final class ProfilesModule implements PlatformModule {
   @Override
   public Deployable createVerticle(ModuleContext context) {
     ProfilesSettings settings = ProfilesSettings.from(context.config());
-    return new ProfilesVerticle(context, settings, new ProfilesStore(context.pool(), context.clock()));
+    return new ProfilesVerticle(context, settings);
   }
 }

@@ -20,9 +20,7 @@ final class ProfilesSettings {
   final String firstAdminOrg;
   final Set<String> reserved;
   final int bcryptCost;
-  final int maxFailedLogins;
-  final int failedLoginWindowSeconds;
-  final int loginLockSeconds;
+  final int loginSlowdownMs;
   final int maxImageBytes;
   final int maxExtraFields;
   final int maxExtraBytes;
@@ -47,9 +45,7 @@ final class ProfilesSettings {
     }
     this.reserved = Set.copyOf(r);
     this.bcryptCost = range(c, "bcryptCost", 12, 4, 16);
-    this.maxFailedLogins = range(c, "maxFailedLogins", 5, 1, 1000);
-    this.failedLoginWindowSeconds = range(c, "failedLoginWindowSeconds", 900, 1, 86400);
-    this.loginLockSeconds = range(c, "loginLockSeconds", 300, 1, 86400);
+    this.loginSlowdownMs = range(c, "loginSlowdownMs", 1000, 0, 10000);
     this.maxImageBytes = range(c, "maxImageBytes", 5 * 1024 * 1024, 1024, 10 * 1024 * 1024);
     this.maxExtraFields = range(c, "maxExtraFields", 20, 0, 50);
     this.maxExtraBytes = range(c, "maxExtraBytes", 4096, 64, 65536);

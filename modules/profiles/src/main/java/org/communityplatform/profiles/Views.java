@@ -3,10 +3,14 @@ package org.communityplatform.profiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import org.communityplatform.core.bus.ApiReply;
+import org.communityplatform.core.bus.ApiRequest;
+import org.communityplatform.core.paging.Paging;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.function.Function;
 
 /**
  * Every JSON view of a profile row, in one place. Only {@link #account} reads the sensitive
@@ -49,21 +53,35 @@ final class Views {
 
   /**
    * PublicProfile, the one public projection other modules receive over the bus:
-   * {@code userId, idTag, displayName} and the people fields.
+   * {@code userId, idTag, displayName}, the people fields, and {@code email} only when
+   * {@code withEmail} (see {@code profiles.lookup} in docs/MODULES.md).
    */
-  static JsonObject publicProfile(Row r) {
+  static JsonObject publicProfile(Row r, boolean withEmail) {
     JsonObject p = new JsonObject()
       .put("userId", r.getString("id"))
       .put("idTag", r.getString("id_tag"))
       .put("displayName", r.getString("name"));
-    person(r).forEach(e -> p.put(e.getKey(), e.getValue()));
-    return p;
+    if (withEmail) {
+      p.put("email", r.getString("email"));
+    }
+    return personFields(p, r);
   }
 
-  /** The public projection of the people API: exactly the documented fields. */
-  static JsonObject person(Row r) {
-    return new JsonObject()
-      .put("email", r.getString("email"))
+  /**
+   * The public projection of the people API: exactly the documented fields; the email only when
+   * {@code withEmail} (the viewer may see it), otherwise left out.
+   */
+  static JsonObject person(Row r, boolean withEmail) {
+    JsonObject p = new JsonObject();
+    if (withEmail) {
+      p.put("email", r.getString("email"));
+    }
+    return personFields(p, r);
+  }
+
+  /** The people fields every person view shares (public, own record), added to {@code to}. */
+  private static JsonObject personFields(JsonObject to, Row r) {
+    return to
       .put("firstName", r.getString("first_name"))
       .put("lastName", r.getString("last_name"))
       .put("image", r.getString("image"))
@@ -94,17 +112,41 @@ final class Views {
     if (has(r, "out_following")) {
       p.put("following", r.getBoolean("out_following"))
         .put("followedBy", r.getBoolean("in_following"))
-        .put("connected", connected(r.getString("out_connection"), r.getString("in_connection")))
+        .put("connected", Relationship.connected(r.getString("out_connection"), r.getString("in_connection")))
         .put("blocked", r.getBoolean("out_blocking"));
     }
     return p;
   }
 
-  static String connected(String out, String in) {
-    if ("connected".equals(out)) {
-      return "connected";
+  /** Adds the caller's relationship to a profile view: following, followedBy, connected, blocked. */
+  static JsonObject relation(JsonObject view, Relationship pair) {
+    return view.put("following", pair.out.following).put("followedBy", pair.in.following)
+      .put("connected", pair.connected()).put("blocked", pair.out.blocking);
+  }
+
+  /** The answer to creating a community profile. */
+  static JsonObject community(Row r, String ownerTag) {
+    return new JsonObject().put("tnId", r.getLong("tn_id")).put("idTag", r.getString("id_tag"))
+      .put("name", r.getString("name")).put("type", "community").put("profilePic", r.getString("image"))
+      .put("ownerIdTag", ownerTag).put("createdAt", time(r.getOffsetDateTime("created_at")));
+  }
+
+  /**
+   * One page of a list in the profiles API's shape: {data, total, totalExact?, page, limit,
+   * nextCursor?, time, reqId}.
+   */
+  static ApiReply page(ApiRequest req, DirectoryStore.Page result, Function<Row, JsonObject> view, Paging paging,
+                       String nextCursor, String time) {
+    JsonArray data = new JsonArray();
+    result.rows.forEach(r -> data.add(view.apply(r)));
+    JsonObject body = paging.result(data, result.total, nextCursor);
+    if (!result.exact) {
+      body.put("totalExact", false);
     }
-    return "requested".equals(out) || "requested".equals(in) ? "pending" : "disconnected";
+    if (body.getValue("page") == null) {
+      body.remove("page");
+    }
+    return ApiReply.ok(body.put("time", time).put("reqId", req.reqId()));
   }
 
   /** The caller's own profile in the profiles API. */
@@ -126,12 +168,15 @@ final class Views {
       .put("updatedAt", time(r.getOffsetDateTime("updated_at")));
   }
 
-  /** A member profile of the community cloud API. */
-  static JsonObject member(Row r) {
-    return new JsonObject()
+  /** A member profile of the community cloud API; the email only when {@code withEmail}. */
+  static JsonObject member(Row r, boolean withEmail) {
+    JsonObject m = new JsonObject()
       .put("id", r.getString("id"))
-      .put("idTag", r.getString("id_tag"))
-      .put("email", r.getString("email"))
+      .put("idTag", r.getString("id_tag"));
+    if (withEmail) {
+      m.put("email", r.getString("email"));
+    }
+    return m
       .put("displayName", r.getString("name"))
       .put("bio", r.getString("bio"))
       .put("avatarUrl", r.getString("image"))
@@ -141,22 +186,12 @@ final class Views {
 
   /** The owner's whole customer record, sensitive fields included: only for the owner's account routes. */
   static JsonObject account(Row r) {
-    return new JsonObject()
+    return personFields(new JsonObject()
       .put("userId", r.getString("id"))
       .put("idTag", r.getString("id_tag"))
       .put("email", r.getString("email"))
       .put("emailVerified", r.getBoolean("email_verified"))
-      .put("displayName", r.getString("name"))
-      .put("firstName", r.getString("first_name"))
-      .put("lastName", r.getString("last_name"))
-      .put("image", r.getString("image"))
-      .put("company", r.getString("company"))
-      .put("jobTitle", r.getString("job_title"))
-      .put("bio", r.getString("bio"))
-      .put("city", r.getString("city"))
-      .put("country", r.getString("country"))
-      .put("interests", ProfilesStore.strings(r, "interests"))
-      .put("social", json(r, "social"))
+      .put("displayName", r.getString("name")), r)
       .put("phone", r.getString("phone"))
       .put("addresses", array(r, "addresses"))
       .put("paymentReferences", array(r, "payment_refs"))
@@ -183,10 +218,25 @@ final class Views {
       .put("createdAt", time(r.getOffsetDateTime("created_at")))
       .put("expiresAt", time(r.getOffsetDateTime("expires_at")))
       .put("usedAt", time(r.getOffsetDateTime("used_at")))
-      .put("usedBy", r.getString("used_by"));
+      .put("usedBy", r.getString("used_by"))
+      .put("revokedAt", time(r.getOffsetDateTime("revoked_at")));
   }
 
-  /** The facts an event about an account carries. */
+  /**
+   * The data of a profile event in the event log: only what the public projection shows to every
+   * reader (BRIEF: no email, no private fields): userId, idTag, displayName, type, status, image.
+   */
+  static JsonObject eventData(Row r) {
+    return new JsonObject()
+      .put("userId", r.getString("id"))
+      .put("idTag", r.getString("id_tag"))
+      .put("displayName", r.getString("name"))
+      .put("type", r.getString("type"))
+      .put("status", r.getString("status"))
+      .put("image", r.getString("image"));
+  }
+
+  /** The facts a bus publication about an account carries (in-process, for modules; the email included). */
   static JsonObject event(String org, Row r) {
     return new JsonObject()
       .put("org", org)
@@ -196,6 +246,6 @@ final class Views {
       .put("name", r.getString("name"))
       .put("type", r.getString("type"))
       .put("status", r.getString("status"))
-      .put("profile", publicProfile(r));
+      .put("profile", publicProfile(r, true));
   }
 }

@@ -18,11 +18,26 @@ final class Fixtures {
   private Fixtures() {
   }
 
-  /** Config for a platform with the profiles module: fast hashing, a small image limit, a first admin. */
+  /**
+   * Config for a platform with the profiles module: fast hashing, a first admin, and throttle
+   * limits far above what the tests do from their one client address (the throttle tests set
+   * their own).
+   */
   static JsonObject config(JsonObject profiles) {
     JsonObject p = new JsonObject().put("bcryptCost", 4).put("firstAdmin", "boss").put("firstAdminOrg", "default");
     p.mergeIn(profiles);
-    return new JsonObject().put("modules", new JsonObject().put("profiles", p));
+    JsonObject throttle = new JsonObject();
+    for (String limit : new String[] {"loginAccount", "loginAccountAll", "loginClient", "registerClient", "registerEmail",
+      "verifyMailClient", "verifyMailAddress", "verifyEmailClient", "peopleSearch"}) {
+      throttle.put(limit, new JsonObject().put("max", 100_000).put("windowSeconds", 60));
+    }
+    return new JsonObject().put("modules", new JsonObject().put("profiles", p)).put("throttle", throttle);
+  }
+
+  /** Sets one throttle limit ({@code throttle.<name>}) of a config made by {@link #config}; answers the config. */
+  static JsonObject withLimit(JsonObject config, String name, int max, int windowSeconds) {
+    config.getJsonObject("throttle").put(name, new JsonObject().put("max", max).put("windowSeconds", windowSeconds));
+    return config;
   }
 
   /** Registers a person in {@code org}; answers the session ({tnId, userId, idTag, name, token}). */

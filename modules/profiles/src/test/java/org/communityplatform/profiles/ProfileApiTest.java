@@ -3,11 +3,12 @@ package org.communityplatform.profiles;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.awt.Color;
 import java.util.ArrayList;
@@ -21,16 +22,13 @@ import static org.communityplatform.profiles.Fixtures.register;
 /** Own profile, images and files, community profiles, the profile list, relationships and the admin route. */
 class ProfileApiTest {
 
+  @RegisterExtension
+  static final PlatformExtension platform = PlatformExtension.with(Fixtures.config(new JsonObject().put("maxImageBytes", 64 * 1024).put("maxExtraFields", 5)));
   static TestPlatform p;
 
   @BeforeAll
   static void start() {
-    p = TestPlatform.start(Fixtures.config(new JsonObject().put("maxImageBytes", 64 * 1024).put("maxExtraFields", 5)));
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
+    p = platform.get();
   }
 
   private static String token(String org, String tag) {
@@ -302,7 +300,8 @@ class ProfileApiTest {
       403, null);
     // a token that claims the role is not enough when the account does not hold it
     assertError(p.patch("/api/admin/profiles/victor").bearer(p.token(victim.getString("userId"), new JsonObject()
-      .put("org", org).put("roles", new JsonArray().add("admin")))).json(new JsonObject().put("name", "x")).send(), 403, null);
+      .put("org", org).put("roles", new JsonArray().add("admin")))).json(new JsonObject().put("name", "Xavier")).send(), 403,
+      null);
 
     JsonObject r = data(p.patch("/api/admin/profiles/victor").bearer(admin).json(new JsonObject().put("name", "Victor V")
       .put("roles", new JsonArray().add("user").add("moderator"))).send(), 200);

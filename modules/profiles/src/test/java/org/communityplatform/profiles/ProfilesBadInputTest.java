@@ -4,11 +4,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.awt.Color;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProfilesBadInputTest {
 
+  @RegisterExtension
+  static final PlatformExtension platform = PlatformExtension.with(Fixtures.config(new JsonObject()));
   static TestPlatform p;
   static JsonObject contract;
   static JsonObject user;
@@ -33,18 +36,13 @@ class ProfilesBadInputTest {
 
   @BeforeAll
   static void start() {
-    p = TestPlatform.start(Fixtures.config(new JsonObject().put("maxFailedLogins", 1000)));
+    p = platform.get();
     contract = p.get("/openapi.json").send().json();
     admin = Fixtures.register(p, "default", "boss", "boss@example.org", "boss password");
     user = Fixtures.register(p, "default", "fuzzy", "fuzzy@example.org", "fuzzy password");
     Fixtures.register(p, "default", "target", "target@example.org", "target password");
     fileId = Fixtures.data(p.put("/api/me/image").bearer(user.getString("token"))
       .body("image/png", Buffer.buffer(Fixtures.png(4, 4, Color.BLACK))).send(), 200).getString("fileId");
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
   }
 
   /** A fresh token each time: logout, refresh and password changes revoke the ones before. */

@@ -2,11 +2,12 @@ package org.communityplatform.profiles;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.communityplatform.profiles.Fixtures.assertError;
@@ -15,17 +16,14 @@ import static org.communityplatform.profiles.Fixtures.data;
 /** Registration mode "token": single-use tokens that a platform admin issues. */
 class TokenRegistrationTest {
 
+  @RegisterExtension
+  static final PlatformExtension platform = PlatformExtension.with(Fixtures.config(new JsonObject().put("registrationMode", "token").put("firstAdmin", "root-user")
+      .put("reservedIdTags", new JsonArray().add("admin"))));
   static TestPlatform p;
 
   @BeforeAll
   static void start() {
-    p = TestPlatform.start(Fixtures.config(new JsonObject().put("registrationMode", "token").put("firstAdmin", "root-user")
-      .put("reservedIdTags", new JsonArray().add("admin"))));
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
+    p = platform.get();
   }
 
   private static Res register(String tag, String token) {
