@@ -67,5 +67,29 @@ class CommunitiesWithProfilesTest {
     assertThat(noAccount.getValue("profile")).isNull();
     // the public projection never carries private fields
     assertThat(ownerRow.getJsonObject("profile").fieldNames()).doesNotContain("phone", "phoneNumber", "address", "addresses");
+
+    // issue 10 (9): a plain member sees no one's address but their own
+    JsonArray asMember = p.get("/api/communities/" + c + "/members?limit=20").org(org).bearer(user("reader3")).send().json()
+      .getJsonArray("data");
+    for (int i = 0; i < asMember.size(); i++) {
+      JsonObject row = asMember.getJsonObject(i);
+      JsonObject profile = row.getJsonObject("profile");
+      if (row.getString("userId").equals("reader3")) {
+        assertThat(profile.getString("email")).isEqualTo("reader3@example.org");
+      } else {
+        assertThat(profile.containsKey("email")).as(row.getString("userId")).isFalse();
+      }
+    }
+    // an admin of the community sees them; so does an admin of the organisation
+    assertThat(p.patch("/api/communities/" + c + "/members").org(org).bearer(owner)
+      .json(new JsonObject().put("targetUserId", "reader3").put("role", "admin")).send().status()).isEqualTo(200);
+    JsonArray asAdmin = p.get("/api/communities/" + c + "/members?limit=20").org(org).bearer(user("reader3")).send().json()
+      .getJsonArray("data");
+    assertThat(asAdmin.getJsonObject(1).getJsonObject("profile").getString("email")).isEqualTo("reader0@example.org");
+    String orgAdmin = p.token("boss", new JsonObject().put("roles", new JsonArray().add("admin")));
+    Res boss = p.get("/api/communities/" + c + "/members?limit=20").org(org).bearer(orgAdmin).send();
+    assertThat(boss.status()).as(boss.toString()).isEqualTo(200);
+    assertThat(boss.json().getJsonArray("data").getJsonObject(0).getJsonObject("profile").getString("email"))
+      .isEqualTo("owner@example.org");
   }
 }

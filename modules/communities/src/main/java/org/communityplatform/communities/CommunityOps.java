@@ -189,7 +189,7 @@ final class CommunityOps {
           ids.add(r.getString("user_id"));
         }
         boolean more = keyset && rows.size() > limit;
-        return env.profiles(org, ids).map(profiles -> {
+        return env.profiles(org, ids, me, Roles.atLeast(callerRole, Roles.ADMIN)).map(profiles -> {
           JsonArray data = new JsonArray();
           for (Row r : list) {
             String user = r.getString("user_id");

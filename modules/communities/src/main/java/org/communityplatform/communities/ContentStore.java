@@ -234,10 +234,16 @@ final class ContentStore {
    */
   Future<RowSet<Row>> postsAfter(UUID communityId, UUID groupId, UUID[] head, OffsetDateTime afterAt, UUID afterId, int limit) {
     String where = groupId == null ? "p.community_id = $1 AND p.group_id IS NULL" : "p.group_id = $1";
+    UUID key = groupId == null ? communityId : groupId;
+    if (afterAt == null) {
+      return pool.preparedQuery("SELECT " + POST_COLUMNS + " FROM communities.posts p WHERE " + where
+          + " AND NOT (p.id = ANY($2::uuid[])) ORDER BY p.created_at DESC, p.id DESC LIMIT $3")
+        .execute(Tuple.of(key, head, limit));
+    }
     return pool.preparedQuery("SELECT " + POST_COLUMNS + " FROM communities.posts p WHERE " + where
-        + " AND NOT (p.id = ANY($2::uuid[])) AND ($3::timestamptz IS NULL OR (p.created_at, p.id) < ($3, $4)) "
+        + " AND NOT (p.id = ANY($2::uuid[])) AND (p.created_at, p.id) < ($3, $4) "
         + "ORDER BY p.created_at DESC, p.id DESC LIMIT $5")
-      .execute(Tuple.of(groupId == null ? communityId : groupId, head, afterAt, afterId, limit));
+      .execute(Tuple.of(key, head, afterAt, afterId, limit));
   }
 
   /** The number of posts of a feed. */

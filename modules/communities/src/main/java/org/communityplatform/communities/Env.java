@@ -187,13 +187,19 @@ final class Env {
     }
   }
 
-  /** Public profiles of some users through {@code profiles.lookup}; empty when profiles cannot answer. */
-  Future<JsonObject> profiles(String org, Collection<String> ids) {
+  /**
+   * Public profiles of some users through {@code profiles.lookup}; empty when profiles cannot answer.
+   * Emails are asked for ({@code withEmail}) on behalf of {@code viewerId}; profiles includes them only
+   * for the viewer's own profile, for organisation admins, and when {@code viewerManages} (the viewer is
+   * an owner or admin of the community whose directory this is; issue 10, item 9).
+   */
+  Future<JsonObject> profiles(String org, Collection<String> ids, String viewerId, boolean viewerManages) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(new JsonObject());
     }
     return vertx.eventBus().<JsonObject>request("profiles.lookup",
-        new JsonObject().put("org", org).put("ids", new JsonArray(new java.util.ArrayList<>(ids))),
+        new JsonObject().put("org", org).put("ids", new JsonArray(new java.util.ArrayList<>(ids)))
+          .put("withEmail", true).put("viewerId", viewerId).put("viewerManages", viewerManages),
         new DeliveryOptions().setSendTimeout(settings.profileLookupTimeoutMs))
       .map(msg -> {
         Object body = msg.body();

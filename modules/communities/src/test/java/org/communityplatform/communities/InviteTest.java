@@ -67,9 +67,11 @@ class InviteTest {
     String org = Fixture.org();
     String c = Fixture.community(org, "owner", false);
     String early = invite(org, "owner", c, "late@example.test", null).json().getString("token");
-    String late = invite(org, "owner", c, "late@example.test", null).json().getString("token");
-    // the bearer token is made before the platform clock moves (its verifier keeps real time)
+    // another address: accepting the first invite withdraws the same address's other open invites
+    String late = invite(org, "owner", c, "later@example.test", null).json().getString("token");
+    // the bearer tokens are made before the platform clock moves (its verifier keeps real time)
     String bearer = Fixture.token("late");
+    String laterBearer = Fixture.token("later");
     Duration moved = Duration.ZERO;
     try {
       Fixture.platform().clock().advance(Duration.ofDays(6).plusHours(23));
@@ -79,7 +81,7 @@ class InviteTest {
       assertThat(inTime.status()).as(inTime.toString()).isEqualTo(200);
       Fixture.platform().clock().advance(Duration.ofHours(1).plusSeconds(1));
       moved = moved.plus(Duration.ofHours(1).plusSeconds(1));
-      Res expired = Fixture.platform().post("/api/communities/" + c + "/invite/accept").org(org).bearer(bearer)
+      Res expired = Fixture.platform().post("/api/communities/" + c + "/invite/accept").org(org).bearer(laterBearer)
         .json(new JsonObject().put("token", late)).send();
       Fixture.assertError(expired, 410);
       assertThat(expired.errorCode()).isEqualTo("invite_expired");
