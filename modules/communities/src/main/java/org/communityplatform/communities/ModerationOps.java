@@ -56,10 +56,16 @@ final class ModerationOps {
 
   /** The actor's and the target's roles and whether the community is private; null when it does not exist. */
   private Future<Row> standing(SqlClient client, String org, UUID id, String actor, String target) {
+    return standing(client, org, id, actor, target, true);
+  }
+
+  /** As above; {@code lock} takes the community row's lock (inside a write's transaction only). */
+  private Future<Row> standing(SqlClient client, String org, UUID id, String actor, String target, boolean lock) {
     return client.preparedQuery("SELECT c.is_private, m.role AS caller_role, t.role AS target_role "
         + "FROM communities.communities c "
         + "LEFT JOIN communities.members m ON m.community_id = c.id AND m.user_id = $3 "
-        + "LEFT JOIN communities.members t ON t.community_id = c.id AND t.user_id = $4 WHERE c.id = $1 AND c.org = $2 FOR UPDATE OF c")
+        + "LEFT JOIN communities.members t ON t.community_id = c.id AND t.user_id = $4 WHERE c.id = $1 AND c.org = $2"
+        + (lock ? " FOR UPDATE OF c" : ""))
       .execute(Tuple.of(id, org, actor, target))
       .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
@@ -137,7 +143,7 @@ final class ModerationOps {
     String me = req.requireUser();
     UUID id = Env.uuid(req.pathParam("communityId"), "community");
     Paging paging = Paging.of(req, 50, 100);
-    return standing(store.pool(), req.org(), id, me, null).compose(s -> {
+    return standing(store.pool(), req.org(), id, me, null, false).compose(s -> {
       mayModerate(s, me, null);
       return moderation.list(ban, id, store.now(), paging.limit(), paging.offset());
     }).map(p -> {
@@ -183,7 +189,7 @@ final class ModerationOps {
         throw KeysetCursor.invalid();
       }
     }
-    return standing(store.pool(), org, id, me, null).compose(s -> {
+    return standing(store.pool(), org, id, me, null, false).compose(s -> {
       Env.visible(s != null, s != null && s.getBoolean("is_private") && !req.hasRole("admin"),
         s == null ? null : s.getString("caller_role"));
       if (!Roles.atLeast(s.getString("caller_role"), Roles.ADMIN) && !req.hasRole("admin")) {

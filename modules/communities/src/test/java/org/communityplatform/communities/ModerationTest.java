@@ -294,6 +294,19 @@ class ModerationTest {
     assertThat(events(org, "community.member.joined")).isEqualTo(2);
     assertThat(p.sql("SELECT actor FROM platform.events WHERE org = $1 AND type = 'community.created' ORDER BY id DESC", org)
       .get(0).getString(0)).startsWith("api-token:");
+    // approving a request appends its event first; the approval then fails (a ban written meanwhile,
+    // here straight into the table): the transaction rolls back and takes the appended event with it
+    Res gatedPatch = p.patch("/api/v2/admin/communities/" + c).header("x-api-token", token)
+      .json(new JsonObject().put("access", "request")).send();
+    assertThat(gatedPatch.status()).isEqualTo(200);
+    String requestId = join(org, "late", c).json().getJsonArray("joinRequests").getJsonObject(0).getString("joinRequestId");
+    p.sql("INSERT INTO communities.bans (community_id, user_id, org, reason, banned_by, created_at) "
+      + "VALUES ($1::uuid, 'late', $2, 'meanwhile', 'owner', now() - interval '1 day')", c, org);
+    Res approve = as(p.post("/api/v4/communities/" + c + "/join-requests/" + requestId + "/approve"), org, "owner").send();
+    Fixture.assertError(approve, 403);
+    assertThat(events(org, "community.join_request.approved")).isZero();
+    assertThat(p.sql("SELECT status FROM communities.join_requests WHERE id = $1::uuid", requestId).get(0).getString(0))
+      .isEqualTo("pending");
     // an invite's event: its role, never the token nor the address
     Res inv = invite(org, "owner", c, "someone@example.test");
     assertThat(inv.status()).isEqualTo(201);
