@@ -166,6 +166,10 @@ final class Env {
         return f.map(reply -> reply.header("RateLimit-Policy", tight.policyHeader()).header("RateLimit", tight.rateLimitHeader()))
           .recover(err -> {
             ApiError e = ApiError.from(err);
+            if (e.status() >= 500 && e.status() != 503) {
+              // an unexpected failure keeps its stack trace for the log
+              return Future.failedFuture(err);
+            }
             return Future.failedFuture(e.withHeader("RateLimit-Policy", tight.policyHeader())
               .withHeader("RateLimit", tight.rateLimitHeader()));
           });
