@@ -29,7 +29,8 @@ class CommunitiesWithProfilesTest {
   }
 
   private static String user(String id) {
-    return p.token(id, new JsonObject().put("name", "Person " + id).put("email", id + "@example.org"));
+    return p.token(id, new JsonObject().put("name", "Person " + id).put("email", id + "@example.org")
+      .put("org", "communities-profiles"));
   }
 
   @Test

@@ -72,6 +72,15 @@ final class Fixture {
     return tokenOn(platform(), user, new JsonObject().put("email", user + "@example.test").put("name", "User " + user));
   }
 
+  /**
+   * A token of {@code user} in organisation {@code org}: a token belongs to one organisation, and an
+   * orgid header naming another is refused (issue 10).
+   */
+  static String tokenIn(String org, String user) {
+    return tokenOn(platform(), user, new JsonObject().put("email", user + "@example.test").put("name", "User " + user)
+      .put("org", org));
+  }
+
   private static final Map<TestPlatform, java.time.Duration> MOVED = new ConcurrentHashMap<>();
 
   /** Moves a platform's clock forward, remembering by how much (see {@link #resetClock}). */
@@ -105,7 +114,7 @@ final class Fixture {
   /** A request by {@code user} (null: anonymous) in {@code org}. */
   static Req as(Req req, String org, String user) {
     req.org(org);
-    return user == null ? req : req.bearer(token(user));
+    return user == null ? req : req.bearer(tokenIn(org, user));
   }
 
   static Req get(String org, String user, String path) {
@@ -166,7 +175,7 @@ final class Fixture {
   /** An x-api-token of {@code org} on platform {@code p}. */
   static String apiTokenOf(TestPlatform p, String org) {
     Res r = p.post("/api/admin/api-tokens").org(org)
-      .bearer(p.token("org-admin", new JsonObject().put("roles", new JsonArray().add("admin"))))
+      .bearer(tokenOn(p, "org-admin", new JsonObject().put("roles", new JsonArray().add("admin")).put("org", org)))
       .json(new JsonObject().put("name", "tests")).send();
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return r.json().getString("token");

@@ -70,8 +70,8 @@ class InviteTest {
     // another address: accepting the first invite withdraws the same address's other open invites
     String late = invite(org, "owner", c, "later@example.test", null).json().getString("token");
     // the bearer tokens are made before the platform clock moves (its verifier keeps real time)
-    String bearer = Fixture.token("late");
-    String laterBearer = Fixture.token("later");
+    String bearer = Fixture.tokenIn(org, "late");
+    String laterBearer = Fixture.tokenIn(org, "later");
     Duration moved = Duration.ZERO;
     try {
       Fixture.platform().clock().advance(Duration.ofDays(6).plusHours(23));

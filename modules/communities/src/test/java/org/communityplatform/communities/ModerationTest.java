@@ -43,7 +43,7 @@ class ModerationTest {
   }
 
   private static Req as(Req r, String org, String user) {
-    return r.org(org).bearer(Fixture.tokenOn(p(), user, new JsonObject().put("email", user + "@example.test")));
+    return r.org(org).bearer(Fixture.tokenOn(p(), user, new JsonObject().put("email", user + "@example.test").put("org", org)));
   }
 
   private static String community(String org, String owner) {
@@ -217,7 +217,7 @@ class ModerationTest {
       .allMatch(o -> other.equals(((JsonObject) o).getString("scopeId")));
     // the chain still verifies with every entry the module wrote
     Res verify = p.get("/api/admin/audit/verify").org(org)
-      .bearer(Fixture.tokenOn(p, "boss", new JsonObject().put("roles", new JsonArray().add("admin")))).send();
+      .bearer(Fixture.tokenOn(p, "boss", new JsonObject().put("roles", new JsonArray().add("admin")).put("org", org))).send();
     if (verify.status() == 200) {
       assertThat(verify.json().toString()).doesNotContain("broken");
     }

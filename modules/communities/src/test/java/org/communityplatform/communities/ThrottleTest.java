@@ -40,7 +40,7 @@ class ThrottleTest {
   }
 
   private static Req as(Req r, String org, String user) {
-    return r.org(org).bearer(Fixture.tokenOn(p(), user, new JsonObject().put("email", user + "@example.test")));
+    return r.org(org).bearer(Fixture.tokenOn(p(), user, new JsonObject().put("email", user + "@example.test").put("org", org)));
   }
 
   private static String community(String org, JsonObject admin) {
