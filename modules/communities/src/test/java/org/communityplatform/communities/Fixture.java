@@ -98,17 +98,11 @@ final class Fixture {
   }
 
   /**
-   * A token minted at the platform's unmoved time: the token verifier keeps real time, so a token
-   * issued "in the future" of a moved clock would be refused.
+   * A token minted now on the platform's clock (the verifier checks exp, nbf and iat against that same
+   * clock, so a token minted before the clock is moved far ahead has expired by then).
    */
-  static synchronized String tokenOn(TestPlatform p, String user, JsonObject claims) {
-    java.time.Duration d = MOVED.getOrDefault(p, java.time.Duration.ZERO);
-    p.clock().advance(d.negated());
-    try {
-      return p.token(user, claims);
-    } finally {
-      p.clock().advance(d);
-    }
+  static String tokenOn(TestPlatform p, String user, JsonObject claims) {
+    return p.token(user, claims);
   }
 
   /** A request by {@code user} (null: anonymous) in {@code org}. */
