@@ -29,7 +29,8 @@ class CommunitiesWithProfilesTest {
   }
 
   private static String user(String id) {
-    return p.token(id, new JsonObject().put("name", "Person " + id).put("email", id + "@example.org"));
+    return p.token(id, new JsonObject().put("name", "Person " + id).put("email", id + "@example.org")
+      .put("org", "communities-profiles"));
   }
 
   @Test
@@ -67,5 +68,24 @@ class CommunitiesWithProfilesTest {
     assertThat(noAccount.getValue("profile")).isNull();
     // the public projection never carries private fields
     assertThat(ownerRow.getJsonObject("profile").fieldNames()).doesNotContain("phone", "phoneNumber", "address", "addresses");
+
+    // issue 10 (9): a plain member sees no one's address but their own
+    JsonArray asMember = p.get("/api/communities/" + c + "/members?limit=20").org(org).bearer(user("reader3")).send().json()
+      .getJsonArray("data");
+    for (int i = 0; i < asMember.size(); i++) {
+      JsonObject row = asMember.getJsonObject(i);
+      JsonObject profile = row.getJsonObject("profile");
+      if (row.getString("userId").equals("reader3")) {
+        assertThat(profile.getString("email")).isEqualTo("reader3@example.org");
+      } else {
+        assertThat(profile.containsKey("email")).as(row.getString("userId")).isFalse();
+      }
+    }
+    // an admin of the community sees them
+    assertThat(p.patch("/api/communities/" + c + "/members").org(org).bearer(owner)
+      .json(new JsonObject().put("targetUserId", "reader3").put("role", "admin")).send().status()).isEqualTo(200);
+    JsonArray asAdmin = p.get("/api/communities/" + c + "/members?limit=20").org(org).bearer(user("reader3")).send().json()
+      .getJsonArray("data");
+    assertThat(asAdmin.getJsonObject(1).getJsonObject("profile").getString("email")).isEqualTo("reader0@example.org");
   }
 }

@@ -93,10 +93,19 @@ final class AdminOps {
         c.passwordHash = hash;
         c.hasPassword = true;
       }
+      String actor = Env.actor(req);
       return store.pool().withTransaction(conn -> store.insert(conn, c)
         .compose(saved -> owner == null ? Future.succeededFuture(saved)
           : store.addMember(conn, org, saved.id, owner, Roles.OWNER).map(ch -> saved))
-        .compose(saved -> store.findAdmin(conn, org, saved.id)));
+        .compose(saved -> store.findAdmin(conn, org, saved.id))
+        .compose(saved -> env.event(conn, Env.ev("community.created", org, actor, saved.id)
+            .data(new JsonObject().put("name", saved.name).put("slug", saved.slug).put("isPrivate", saved.isPrivate)))
+          .compose(x -> owner == null ? Future.succeededFuture()
+            : env.event(conn, Env.ev("community.member.joined", org, actor, saved.id).subject("userId", owner)
+              .data(new JsonObject().put("role", Roles.OWNER))))
+          .compose(x -> env.audit(conn, req, "community.created", saved.id, "community", saved.id, null,
+            new JsonObject().put("name", saved.name).put("slug", saved.slug).put("ownerId", owner)))
+          .map(x -> saved)));
     }).map(saved -> {
       env.publish("community.created", org, new JsonObject().put("communityId", saved.id.toString())
         .put("name", saved.name).put("slug", saved.slug).put("isPrivate", saved.isPrivate).put("ownerId", owner)
@@ -119,12 +128,22 @@ final class AdminOps {
           if (c == null) {
             throw ApiError.notFound("community not found");
           }
+          JsonObject before = view(req, c);
           c.applyAdmin(body, hash);
           c.check();
           c.updatedAt = store.now();
-          return store.update(conn, c);
-        })
-        .compose(saved -> store.findAdmin(conn, org, id))))
+          return store.update(conn, c).compose(x -> store.findAdmin(conn, org, id)).compose(saved -> {
+            JsonObject[] d = Env.diff(before, view(req, saved));
+            if (hash != null) {
+              // that the password changed is recorded; the password and its hash never are
+              d[1].put("passwordChanged", true);
+            }
+            return env.event(conn, Env.ev("community.updated", org, Env.actor(req), id)
+                .data(new JsonObject().put("fields", new JsonArray(new ArrayList<>(d[1].fieldNames())))))
+              .compose(y -> env.audit(conn, req, "community.updated", id, "community", id, d[0], d[1]))
+              .map(y -> saved);
+          });
+        })))
       .map(saved -> {
         env.publish("community.updated", org, new JsonObject().put("communityId", id.toString())
           .put("fields", new JsonArray(new ArrayList<>(body.fieldNames()))).put("via", "admin"));

@@ -32,7 +32,7 @@ final class CommunitiesVerticle extends ApiVerticle {
       return Future.failedFuture(e);
     }
     env = new Env(vertx, new CommunityStore(ctx.pool(), ctx.clock()), new ContentStore(ctx.pool(), ctx.clock()), settings,
-      ctx.outbox(), ctx.clock(), this::publish);
+      ctx.outbox(), ctx.clock(), ctx.events(), ctx.audit(), ctx.throttle(), this::publish, this::ask);
     return Future.succeededFuture();
   }
 
@@ -43,6 +43,15 @@ final class CommunitiesVerticle extends ApiVerticle {
     new AdminOps(env).register(registry);
     new JoinOps(env).register(registry);
     new ContentOps(env).register(registry);
+    ModerationOps moderation = new ModerationOps(env);
+    moderation.register(registry);
+    InviteOps invites = new InviteOps(env);
+    invites.register(registry);
+
+    // module to module: a post's place and author (moderation of reported posts)
+    internal("communities.postInfo", moderation::postInfo);
+    // module to module: remove_post | mute | ban by an owner, admin or moderator, with event and audit entry
+    internal("communities.moderate", moderation::moderate);
 
     // module to module: is this user a member of that community, and with which role?
     internal("communities.membership", msg -> {

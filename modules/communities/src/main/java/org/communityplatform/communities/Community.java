@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import org.communityplatform.core.bus.ApiError;
+import org.communityplatform.core.text.Text;
 
 import java.text.Normalizer;
 import java.time.OffsetDateTime;
@@ -145,7 +146,8 @@ final class Community {
       name = body.getString("name").strip();
     }
     if (body.containsKey("slug")) {
-      slug = body.getString("slug");
+      // one form for identifiers (issue 12): NFC and case-folded, so two spellings are one slug
+      slug = Text.fold(body.getString("slug"));
       slugDerived = false;
     }
     if (body.containsKey("communityType")) {

@@ -4,16 +4,18 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
+import org.communityplatform.core.paging.KeysetCursor;
+import org.communityplatform.core.paging.Paging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -37,8 +39,6 @@ final class CommunityOps {
     r.op("listCommunityMembers", this::members);
     r.op("changeCommunityMemberRole", this::changeRole);
     r.op("removeCommunityMember", this::remove);
-    r.op("inviteToCommunity", this::invite);
-    r.op("acceptCommunityInvite", this::acceptInvite);
     r.op("createStreamToken", this::streamToken);
   }
 
@@ -78,7 +78,12 @@ final class CommunityOps {
           saved.callerRole = Roles.OWNER;
           saved.memberCount = 1;
           return saved;
-        })))
+        }))
+        .compose(saved -> env.event(conn, Env.ev("community.created", org, me, saved.id)
+            .data(new JsonObject().put("name", saved.name).put("slug", saved.slug).put("isPrivate", saved.isPrivate)))
+          .compose(x -> env.event(conn, Env.ev("community.member.joined", org, me, saved.id).subject("userId", me)
+            .data(new JsonObject().put("role", Roles.OWNER))))
+          .map(x -> saved)))
       .map(saved -> {
         env.publish("community.created", org, new JsonObject().put("communityId", saved.id.toString())
           .put("name", saved.name).put("slug", saved.slug).put("isPrivate", saved.isPrivate).put("ownerId", me));
@@ -102,13 +107,18 @@ final class CommunityOps {
     return store.pool().withTransaction(conn -> store.lock(conn, org, id, me).compose(c -> {
         Env.visible(c);
         Env.require(c.callerRole, Roles.ADMIN, "only an owner or admin of the community can change it");
+        JsonObject before = view(req, c);
         c.applyPlain(body);
         c.check();
         c.updatedAt = store.now();
         String role = c.callerRole;
-        return store.update(conn, c).map(saved -> {
+        return store.update(conn, c).compose(saved -> {
           saved.callerRole = role;
-          return saved;
+          JsonObject[] d = Env.diff(before, view(req, saved));
+          return env.event(conn, Env.ev("community.updated", org, me, id)
+              .data(new JsonObject().put("fields", new JsonArray(new ArrayList<>(d[1].fieldNames())))))
+            .compose(x -> env.audit(conn, req, "community.updated", id, "community", id, d[0], d[1]))
+            .map(x -> saved);
         });
       }))
       .map(saved -> {
@@ -125,7 +135,10 @@ final class CommunityOps {
     return store.pool().withTransaction(conn -> store.lock(conn, org, id, me).compose(c -> {
         Env.visible(c);
         Env.require(c.callerRole, Roles.OWNER, "only an owner can delete the community");
-        return store.delete(conn, org, id);
+        JsonObject before = new JsonObject().put("name", c.name).put("slug", c.slug).put("isPrivate", c.isPrivate);
+        return store.delete(conn, org, id)
+          .compose(x -> env.event(conn, Env.ev("community.deleted", org, me, id)))
+          .compose(x -> env.audit(conn, req, "community.deleted", id, "community", id, before, null));
       }))
       .map(deleted -> {
         env.publish("community.deleted", org, new JsonObject().put("communityId", id.toString()).put("by", me));
@@ -135,72 +148,84 @@ final class CommunityOps {
 
   // ---- member directory -----------------------------------------------------------------------------
 
+  /**
+   * The member directory (001). Without {@code page}, or with a {@code cursor}, it is a keyset walk on
+   * the member's join number ({@code seq}, given once at join, never reused): a member leaving or changing
+   * role never moves another member across the cursor. With {@code page}, it is a positional page: one
+   * index range on the dense positions, as cheap at page 50,000 as at page 1 (positions are refilled
+   * when a member leaves, so page numbers are a quick jump, not a stable walk).
+   */
   private Future<ApiReply> members(ApiRequest req) {
     String me = req.requireUser();
     String org = req.org();
     UUID id = Env.uuid(req.pathParam("communityId"), "community");
     String role = req.queryString("role");
-    int limit = Env.limit(req, 50);
-    String cursor = req.queryString("cursor");
-    Integer page = cursor == null ? Env.page(req) : null;
-    long after = cursor == null ? (long) (page - 1) * limit : decodeCursor(cursor, role);
+    Paging paging = Paging.of(req, 50, 100);
+    int limit = paging.limit();
+    String kind = "m2" + (role == null ? "*" : role);
+    List<String> key = KeysetCursor.decode(kind, paging.cursor(), 1);
+    long afterSeq = key == null ? 0 : parseSeq(key.get(0));
+    boolean keyset = paging.cursor() != null || !req.query().containsKey("page");
+    Integer page = keyset ? null : paging.page();
     return store.directoryHead(org, id, me).compose(head -> {
       Env.visible(head != null, head != null && head.getBoolean("is_private"), head == null ? null : head.getString("caller_role"));
+      String callerRole = head.getString("caller_role");
+      boolean seesEmails = Roles.atLeast(callerRole, Roles.ADMIN) || req.hasRole("admin");
       long total = role == null ? head.getInteger("member_count") : head.getInteger("count_" + role);
-      if (after >= total) {
+      long after = keyset ? 0 : paging.offset();
+      if (!keyset && after >= total) {
         return Future.succeededFuture(ApiReply.ok(Env.pageOf(new JsonArray(), total, page, limit).putNull("nextCursor")));
       }
-      return store.directoryPage(id, role, after, limit).compose(rows -> {
+      Future<RowSet<Row>> rowsF = keyset ? store.directoryAfter(id, role, afterSeq, limit + 1)
+        : store.directoryPage(id, role, after, limit);
+      return rowsF.compose(rows -> {
         List<Row> list = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (Row r : rows) {
+          if (list.size() == limit) {
+            break;
+          }
           list.add(r);
           ids.add(r.getString("user_id"));
         }
-        return env.profiles(org, ids).map(profiles -> {
+        boolean more = keyset && rows.size() > limit;
+        return env.profiles(org, ids, me, Roles.atLeast(callerRole, Roles.ADMIN)).map(profiles -> {
           JsonArray data = new JsonArray();
-          long last = after;
           for (Row r : list) {
             String user = r.getString("user_id");
             Object profile = profiles.getValue(user);
+            JsonObject shown = profile instanceof JsonObject ? ((JsonObject) profile).copy() : null;
+            // issue 10 (9): an address is personal data; only the member, the place's owners/admins and org admins see it
+            if (shown != null && !seesEmails && !user.equals(me)) {
+              shown.remove("email");
+            }
             data.add(Views.member(user, r.getString("role"), r.getString("status"), r.getOffsetDateTime("joined_at"))
-              .put("profile", profile instanceof JsonObject ? profile : null));
-            last = r.getInteger("pos");
+              .put("profile", shown));
           }
-          String next = !list.isEmpty() && last < total ? encodeCursor(role, last) : null;
+          String next = more ? KeysetCursor.encode(kind, list.get(list.size() - 1).getLong("seq")) : null;
           return ApiReply.ok(Env.pageOf(data, total, page, limit).put("nextCursor", next));
         });
       });
     });
   }
 
-  private static String encodeCursor(String role, long pos) {
-    String raw = "m1:" + (role == null ? "*" : role) + ":" + pos;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static long decodeCursor(String cursor, String role) {
+  private static long parseSeq(String s) {
     try {
-      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      String[] parts = raw.split(":");
-      if (parts.length == 3 && parts[0].equals("m1") && parts[1].equals(role == null ? "*" : role)) {
-        long pos = Long.parseLong(parts[2]);
-        if (pos >= 0 && pos < Integer.MAX_VALUE) {
-          return pos;
-        }
+      long v = Long.parseLong(s);
+      if (v >= 0) {
+        return v;
       }
-    } catch (IllegalArgumentException e) {
-      // falls through to the error below
+    } catch (NumberFormatException e) {
+      // the answer below
     }
-    throw new ApiError(400, "invalid_cursor", "the cursor is not one this list gave out (was the role filter changed?)",
-      new JsonArray().add(new JsonObject().put("in", "query").put("name", "cursor")));
+    throw KeysetCursor.invalid();
   }
 
   // ---- roles and leaving --------------------------------------------------------------------------------
 
   /** The caller's and a target's roles in a community, and whether it is private. */
-  private Future<Row> standing(String org, UUID id, String me, String target) {
-    return store.pool().preparedQuery("SELECT c.is_private, m.role AS caller_role, t.role AS target_role "
+  private Future<Row> standing(SqlClient client, String org, UUID id, String me, String target) {
+    return client.preparedQuery("SELECT c.is_private, m.role AS caller_role, t.role AS target_role "
         + "FROM communities.communities c "
         + "LEFT JOIN communities.members m ON m.community_id = c.id AND m.user_id = $3 "
         + "LEFT JOIN communities.members t ON t.community_id = c.id AND t.user_id = $4 WHERE c.id = $1 AND c.org = $2")
@@ -214,7 +239,7 @@ final class CommunityOps {
     UUID id = Env.uuid(req.pathParam("communityId"), "community");
     String target = req.body().getString("targetUserId");
     String role = req.body().getString("role");
-    return standing(org, id, me, target).compose(s -> {
+    return store.pool().withTransaction(conn -> standing(conn, org, id, me, target).compose(s -> {
       Env.visible(s != null, s != null && s.getBoolean("is_private"), s == null ? null : s.getString("caller_role"));
       String mine = s.getString("caller_role");
       String theirs = s.getString("target_role");
@@ -225,7 +250,7 @@ final class CommunityOps {
       if (!Roles.OWNER.equals(mine) && (Roles.atLeast(role, Roles.ADMIN) || Roles.atLeast(theirs, Roles.ADMIN))) {
         throw ApiError.forbidden("only an owner can make admins or owners, or change an admin's or owner's role");
       }
-      return store.setRole(store.pool(), org, id, target, theirs, role).map(ch -> {
+      return store.setRole(conn, org, id, target, theirs, role).compose(ch -> {
         if (ch == null) {
           throw ApiError.notFound("community not found");
         }
@@ -239,13 +264,26 @@ final class CommunityOps {
           default:
             break;
         }
-        if (ch.status.equals("changed")) {
-          env.publish("member.role_changed", org, new JsonObject().put("communityId", id.toString()).put("userId", target)
-            .put("role", role).put("previousRole", theirs).put("by", me));
+        if (!ch.status.equals("changed")) {
+          return Future.succeededFuture(ch);
         }
-        return ApiReply.ok(Views.member(target, role, "active", ch.joinedAt).put("previousRole", theirs));
+        return env.event(conn, Env.ev("community.member.role_changed", org, me, id).subject("userId", target)
+            .data(new JsonObject().put("role", role).put("previousRole", theirs)))
+          .compose(x -> env.audit(conn, req, "community.member.role_changed", id, "user", target,
+            new JsonObject().put("role", theirs), new JsonObject().put("role", role)))
+          .map(x -> ch);
       });
+    })).map(ch -> {
+      if (ch.status.equals("changed")) {
+        env.publish("member.role_changed", org, new JsonObject().put("communityId", id.toString()).put("userId", target)
+          .put("role", role).put("previousRole", theirsOf(ch)).put("by", me));
+      }
+      return ApiReply.ok(Views.member(target, role, "active", ch.joinedAt).put("previousRole", theirsOf(ch)));
     });
+  }
+
+  private static String theirsOf(CommunityStore.Change ch) {
+    return ch.role;
   }
 
   private Future<ApiReply> remove(ApiRequest req) {
@@ -257,7 +295,7 @@ final class CommunityOps {
       throw Env.badField("targetUserId", "targetUserId is required (your own id to leave)");
     }
     boolean leaving = target.equals(me);
-    return standing(org, id, me, target).compose(s -> {
+    return store.pool().withTransaction(conn -> standing(conn, org, id, me, target).compose(s -> {
       Env.visible(s != null, s != null && s.getBoolean("is_private"), s == null ? null : s.getString("caller_role"));
       String mine = s.getString("caller_role");
       String theirs = s.getString("target_role");
@@ -274,122 +312,56 @@ final class CommunityOps {
           throw ApiError.forbidden("only an owner can remove an admin or owner");
         }
       }
-      return store.removeMember(store.pool(), org, id, target, theirs).map(ch -> {
-        if (ch == null) {
-          throw ApiError.notFound("community not found");
-        }
-        switch (ch.status) {
-          case "not_member":
-            throw ApiError.notFound("that user is not a member of the community");
-          case "changed":
-            throw ApiError.conflict("the member's role changed meanwhile; try again");
-          case "last_owner":
-            throw new ApiError(409, "last_owner", leaving
-              ? "the community's only owner cannot leave; make another owner first or delete the community"
-              : "the community's only owner cannot be removed");
-          default:
-            break;
-        }
-        env.publish(leaving ? "member.left" : "member.removed", org, new JsonObject().put("communityId", id.toString())
-          .put("userId", target).put("role", ch.role).put("by", me));
-        return ApiReply.ok(new JsonObject().put("communityId", id.toString()).put("userId", target).put("removed", true)
-          .put("left", leaving));
-      });
+      return takeOut(conn, req, id, target, theirs, leaving ? null : "removed");
+    })).map(role -> {
+      env.publish(leaving ? "member.left" : "member.removed", org, new JsonObject().put("communityId", id.toString())
+        .put("userId", target).put("role", role).put("by", me));
+      return ApiReply.ok(new JsonObject().put("communityId", id.toString()).put("userId", target).put("removed", true)
+        .put("left", leaving));
     });
   }
 
-  // ---- invites ------------------------------------------------------------------------------------------
-
-  private Future<ApiReply> invite(ApiRequest req) {
-    String me = req.requireUser();
-    String org = req.org();
-    UUID id = Env.uuid(req.pathParam("communityId"), "community");
-    String email = req.body().getString("email").trim();
-    String role = req.body().getString("role", Roles.MEMBER);
-    return store.find(org, id, me).compose(found -> {
-      Community c = Env.visible(found);
-      if (c.callerRole == null) {
-        throw ApiError.forbidden("only members of the community can invite");
+  /**
+   * Takes a member out of a community in the caller's transaction: the membership goes, and unless the
+   * member left on their own ({@code reason} null), the removal is remembered (older invites stop
+   * admitting them), their open invites are retired, and the act is audited. Appends
+   * {@code community.member.left} or {@code .removed}. Gives the role the member had.
+   */
+  static Future<String> takeOut(Env env, SqlClient conn, String org, String reqId, String actor, UUID id, String target,
+                                String expectedRole, String reason) {
+    CommunityStore store = env.store;
+    return store.removeMember(conn, org, id, target, expectedRole).compose(ch -> {
+      if (ch == null) {
+        throw ApiError.notFound("community not found");
       }
-      if (Roles.rank(role) > Roles.rank(c.callerRole)) {
-        throw new ApiError(403, "role_above_inviter", "you can invite with your own role (" + c.callerRole + ") at most",
-          new JsonArray().add(new JsonObject().put("path", "/role").put("message", "above the inviter's role")));
+      boolean leaving = reason == null;
+      switch (ch.status) {
+        case "not_member":
+          throw ApiError.notFound("that user is not a member of the community");
+        case "changed":
+          throw ApiError.conflict("the member's role changed meanwhile; try again");
+        case "last_owner":
+          throw new ApiError(409, "last_owner", leaving
+            ? "the community's only owner cannot leave; make another owner first or delete the community"
+            : "the community's only owner cannot be removed");
+        default:
+          break;
       }
-      String token = Secrets.randomToken(32);
-      OffsetDateTime now = store.now();
-      OffsetDateTime expires = now.plusSeconds(env.settings.inviteTtlSeconds);
-      String link = env.outbox.publicUrl() + "/communities/" + id + "/invite/accept?token=" + token;
-      String name = Views.text(c, null, env.settings.languageOf(org)).get("name", c.name);
-      return store.pool().withTransaction(conn -> store.insertInvite(conn, org, id, email, role, Secrets.sha256(token), me,
-            now, expires)
-          .compose(row -> env.outbox.enqueue(conn, new JsonObject().put("org", org).put("kind", "community.invite")
-              .put("to", email).put("subject", "You are invited to join " + name)
-              .put("text", "You have been invited to join the community \"" + name + "\" as " + role
-                + ". The invitation can be used once and is valid until " + expires.toInstant() + ".")
-              .put("link", link))
-            .map(mailId -> row)))
-        .map(row -> {
-          env.publish("member.invited", org, new JsonObject().put("communityId", id.toString()).put("email", email)
-            .put("role", role).put("invitedBy", me).put("inviteId", row.getUUID("id").toString()));
-          return ApiReply.created(new JsonObject()
-            .put("id", row.getUUID("id").toString())
-            .put("communityId", id.toString())
-            .put("email", row.getString("email"))
-            .put("role", row.getString("role"))
-            .put("token", token)
-            .put("invitedBy", me)
-            .put("createdAt", Views.time(row.getOffsetDateTime("created_at")))
-            .put("expiresAt", Views.time(row.getOffsetDateTime("expires_at"))));
-        });
+      Future<Void> event = env.event(conn, Env.ev(leaving ? "community.member.left" : "community.member.removed", org, actor, id)
+        .subject("userId", target).data(new JsonObject().put("role", ch.role)));
+      if (leaving) {
+        return event.map(x -> ch.role);
+      }
+      return event
+        .compose(x -> env.moderation.afterRemoval(conn, org, id, target, actor, reason, store.now()))
+        .compose(x -> env.audit(conn, org, reqId, actor, "community.member.removed", id, "user", target,
+          new JsonObject().put("role", ch.role), null))
+        .map(x -> ch.role);
     });
   }
 
-  private Future<ApiReply> acceptInvite(ApiRequest req) {
-    String me = req.requireUser();
-    String org = req.org();
-    UUID id = Env.uuid(req.pathParam("communityId"), "community");
-    String hash = Secrets.sha256(req.body().getString("token"));
-    String email = req.claim("email");
-    return store.pool().withTransaction(conn -> store.lockInvite(conn, org, id, hash).compose(inv -> {
-        if (inv == null) {
-          throw new ApiError(404, "invite_not_found", "no invite of this community has that token");
-        }
-        if (inv.getOffsetDateTime("accepted_at") != null) {
-          throw new ApiError(410, "invite_used", "this invite has already been used");
-        }
-        OffsetDateTime now = store.now();
-        if (!now.isBefore(inv.getOffsetDateTime("expires_at"))) {
-          throw new ApiError(410, "invite_expired", "this invite expired at " + inv.getOffsetDateTime("expires_at").toInstant());
-        }
-        if (email != null && !email.equalsIgnoreCase(inv.getString("email"))) {
-          throw new ApiError(403, "invite_for_someone_else", "this invite was sent to another email address");
-        }
-        String role = inv.getString("role");
-        return store.addMember(conn, org, id, me, role).compose(ch -> {
-          if (ch == null) {
-            throw ApiError.notFound("community not found");
-          }
-          Future<CommunityStore.Change> raised = !ch.created && Roles.rank(role) > Roles.rank(ch.role)
-            ? store.setRole(conn, org, id, me, ch.role, role)
-            : Future.succeededFuture(null);
-          return raised.compose(r -> store.markInviteUsed(conn, inv.getUUID("id"), me, now).map(x -> new JsonObject()
-            .put("created", ch.created).put("previousRole", ch.created ? null : ch.role)
-            .put("role", r != null && r.status.equals("changed") ? role : ch.role)
-            .put("joinedAt", Views.time(ch.joinedAt))));
-        });
-      }))
-      .map(res -> {
-        if (res.getBoolean("created")) {
-          env.publish("member.joined", org, new JsonObject().put("communityId", id.toString()).put("userId", me)
-            .put("role", res.getString("role")).put("via", "invite"));
-        } else if (!res.getString("role").equals(res.getString("previousRole"))) {
-          env.publish("member.role_changed", org, new JsonObject().put("communityId", id.toString()).put("userId", me)
-            .put("role", res.getString("role")).put("previousRole", res.getString("previousRole")).put("via", "invite"));
-        }
-        return ApiReply.ok(new JsonObject().put("communityId", id.toString()).put("userId", me)
-          .put("role", res.getString("role")).put("status", "active").put("joinedAt", res.getString("joinedAt"))
-          .put("joined", res.getBoolean("created")));
-      });
+  private Future<String> takeOut(SqlClient conn, ApiRequest req, UUID id, String target, String expectedRole, String reason) {
+    return takeOut(env, conn, req.org(), req.reqId(), Env.actor(req), id, target, expectedRole, reason);
   }
 
   // ---- chat ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import org.communityplatform.core.bus.ApiError;
+import org.communityplatform.core.text.Text;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -159,7 +160,7 @@ final class CommunityStore {
     for (String[] f : new String[][] {{"access", "c.access"}, {"communityType", "c.community_type"}, {"slug", "lower(c.slug)"}}) {
       Object v = query.getValue(f[0]);
       if (v != null) {
-        t.addValue(f[0].equals("slug") ? Settings.lower(v.toString()) : v.toString());
+        t.addValue(f[0].equals("slug") ? Text.fold(v.toString()) : v.toString());
         where.append(" AND ").append(f[1]).append(" = $").append(t.size());
       }
     }
@@ -295,6 +296,21 @@ final class CommunityStore {
       .execute(Tuple.of(community, role, after, after + limit, limit));
   }
 
+  /**
+   * Up to {@code limit} members after join number {@code afterSeq}, in join order (all members, or one
+   * role): the keyset walk of the directory. One index range, whatever the depth of the cursor.
+   */
+  Future<RowSet<Row>> directoryAfter(UUID community, String role, long afterSeq, int limit) {
+    if (role == null) {
+      return pool.preparedQuery("SELECT user_id, role, status, joined_at, seq FROM communities.members "
+          + "WHERE community_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
+        .execute(Tuple.of(community, afterSeq, limit));
+    }
+    return pool.preparedQuery("SELECT user_id, role, status, joined_at, seq FROM communities.members "
+        + "WHERE community_id = $1 AND role = $2 AND seq > $3 ORDER BY seq LIMIT $4")
+      .execute(Tuple.of(community, role, afterSeq, limit));
+  }
+
   // ---- join requests ----------------------------------------------------------------------------
 
   /** Opens a join request, or returns the one already pending. */
@@ -336,6 +352,19 @@ final class CommunityStore {
       .map(r -> r.size() == 0 ? null : r.iterator().next());
   }
 
+  /** Join requests of a community in one status after the keyset (created_at, id), oldest first; limit rows at most. */
+  Future<RowSet<Row>> joinRequestsAfter(UUID community, String status, OffsetDateTime afterAt, UUID afterId, int limit) {
+    return pool.preparedQuery("SELECT " + JOIN_REQUEST_COLUMNS + " FROM communities.join_requests "
+        + "WHERE community_id = $1 AND status = $2 AND (created_at, id) > ($3, $4) ORDER BY created_at, id LIMIT $5")
+      .execute(Tuple.of(community, status, afterAt, afterId, limit));
+  }
+
+  /** The number of join requests of a community in one status. */
+  Future<Long> countJoinRequests(UUID community, String status) {
+    return pool.preparedQuery("SELECT count(*) FROM communities.join_requests WHERE community_id = $1 AND status = $2")
+      .execute(Tuple.of(community, status)).map(c -> c.iterator().next().getLong(0));
+  }
+
   /** Join requests of a community in one status, oldest first. */
   Future<Page<Row>> joinRequests(UUID community, String status, int page, int limit) {
     return pool.preparedQuery("SELECT " + JOIN_REQUEST_COLUMNS + ", count(*) OVER () AS total FROM communities.join_requests "
@@ -361,15 +390,17 @@ final class CommunityStore {
   Future<Row> insertInvite(SqlClient client, String org, UUID community, String email, String role, String tokenHash,
                            String invitedBy, OffsetDateTime now, OffsetDateTime expiresAt) {
     return client.preparedQuery("INSERT INTO communities.invites (id, org, community_id, email, role, token_hash, invited_by, "
-        + "created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        + "created_at, expires_at, email_folded) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
         + "RETURNING id, community_id, email, role, invited_by, created_at, expires_at")
-      .execute(Tuple.of(UUID.randomUUID(), org, community, email, role, tokenHash, invitedBy, now).addValue(expiresAt))
+      .execute(Tuple.of(UUID.randomUUID(), org, community, email, role, tokenHash, invitedBy, now).addValue(expiresAt)
+        .addValue(Text.fold(email)))
       .map(rows -> rows.iterator().next());
   }
 
   /** Locks an invite by its token's hash, within a community. */
   Future<Row> lockInvite(SqlClient client, String org, UUID community, String tokenHash) {
-    return client.preparedQuery("SELECT id, email, role, expires_at, accepted_at FROM communities.invites "
+    return client.preparedQuery("SELECT id, email, email_folded, role, invited_by, created_at, expires_at, accepted_at, "
+        + "revoked_at, revoke_reason FROM communities.invites "
         + "WHERE token_hash = $1 AND community_id = $2 AND org = $3 FOR UPDATE")
       .execute(Tuple.of(tokenHash, community, org))
       .map(r -> r.size() == 0 ? null : r.iterator().next());

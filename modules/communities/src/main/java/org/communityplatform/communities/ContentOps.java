@@ -8,6 +8,7 @@ import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Objects;
 import java.util.UUID;
@@ -31,7 +32,7 @@ final class ContentOps {
     r.op("deleteCommunityGroup", this::deleteGroup);
     r.op("addCommunityGroupMember", this::addGroupMember);
     r.op("listCommunityPosts", this::listPosts);
-    r.op("createCommunityPost", this::createPost);
+    r.op("createCommunityPost", req -> env.limited(req, "communityPosts", () -> createPost(req)));
     r.op("getCommunityPost", this::getPost);
     r.op("updateCommunityPost", this::updatePost);
     r.op("deleteCommunityPost", this::deletePost);
@@ -101,7 +102,10 @@ final class ContentOps {
     return content.scope(org, communityId, null, me).compose(s -> {
       visibleScope(s, null);
       Env.require(s.getString("caller_role"), Roles.ADMIN, "only an owner or admin of the community can create groups");
-      return env.store.pool().withTransaction(conn -> content.createGroup(conn, org, communityId, body, me));
+      return env.store.pool().withTransaction(conn -> content.createGroup(conn, org, communityId, body, me)
+        .compose(g -> env.event(conn, Env.ev("group.created", org, me, communityId).subject("groupId", g.getUUID("id"))
+            .data(new JsonObject().put("name", g.getString("name")).put("isPrivate", g.getBoolean("is_private"))))
+          .map(x -> g)));
     }).map(g -> {
       env.publish("group.created", org, new JsonObject().put("communityId", communityId.toString())
         .put("groupId", g.getUUID("id").toString()).put("name", g.getString("name"))
@@ -126,7 +130,15 @@ final class ContentOps {
       if (!"admin".equals(g.getString("caller_group_role"))) {
         throw ApiError.forbidden("only an admin of the group can change it");
       }
-      return content.updateGroup(conn, org, id, body, me);
+      JsonObject before = Views.group(g);
+      UUID communityId = g.getUUID("community_id");
+      return content.updateGroup(conn, org, id, body, me).compose(after -> {
+        JsonObject[] d = Env.diff(before, Views.group(after));
+        return env.event(conn, Env.ev("group.updated", org, me, communityId).subject("groupId", id)
+            .data(new JsonObject().put("fields", new JsonArray(new ArrayList<>(d[1].fieldNames())))))
+          .compose(x -> env.audit(conn, req, "group.updated", communityId, "group", id, d[0], d[1]))
+          .map(x -> after);
+      });
     })).map(g -> {
       env.publish("group.updated", org, new JsonObject().put("communityId", g.getUUID("community_id").toString())
         .put("groupId", id.toString()).put("fields", new JsonArray(new ArrayList<>(body.fieldNames()))).put("by", me));
@@ -144,7 +156,11 @@ final class ContentOps {
         throw ApiError.forbidden("only an admin of the group, or an owner or admin of the community, can delete the group");
       }
       String communityId = g.getUUID("community_id").toString();
-      return content.deleteGroup(conn, org, id).map(x -> communityId);
+      JsonObject before = new JsonObject().put("name", g.getString("name")).put("isPrivate", g.getBoolean("is_private"));
+      return content.deleteGroup(conn, org, id)
+        .compose(x -> env.event(conn, Env.ev("group.deleted", org, me, communityId).subject("groupId", id)))
+        .compose(x -> env.audit(conn, req, "group.deleted", communityId, "group", id, before, null))
+        .map(x -> communityId);
     })).map(communityId -> {
       env.publish("group.deleted", org, new JsonObject().put("communityId", communityId).put("groupId", id.toString())
         .put("by", me));
@@ -164,7 +180,10 @@ final class ContentOps {
         throw ApiError.forbidden("only an admin of the group can add members to it");
       }
       UUID communityId = g.getUUID("community_id");
-      return content.addGroupMember(env.store.pool(), org, id, communityId, target, role, me).map(m -> {
+      return env.store.pool().withTransaction(conn -> content.addGroupMember(conn, org, id, communityId, target, role, me)
+        .compose(m -> !m.getBoolean("created") ? Future.succeededFuture(m)
+          : env.event(conn, Env.ev("group.member.added", org, me, communityId).subject("groupId", id).subject("userId", target)
+            .data(new JsonObject().put("role", m.getString("role")))).map(x -> m))).map(m -> {
         boolean created = m.getBoolean("created");
         if (created) {
           env.publish("group.member_added", org, new JsonObject().put("communityId", communityId.toString())
@@ -184,6 +203,13 @@ final class ContentOps {
     String me = req.requireUser();
     UUID communityId = Env.uuid(req.queryString("communityId"), "community");
     UUID groupId = optionalUuid(req.queryString("groupId"), "group");
+    if (req.queryString("cursor") != null || !req.query().containsKey("page")) {
+      return content.scope(req.org(), communityId, groupId, me)
+        .compose(s -> {
+          visibleScope(s, groupId);
+          return new PostFeed(content, communityId, groupId).walk(req);
+        });
+    }
     int page = Env.page(req);
     int limit = Env.limit(req, 20);
     return content.scope(req.org(), communityId, groupId, me).compose(s -> {
@@ -214,7 +240,20 @@ final class ContentOps {
       if (Boolean.TRUE.equals(body.getBoolean("isPinned")) && !Roles.atLeast(role, Roles.MODERATOR)) {
         throw ApiError.forbidden("only an owner, admin or moderator can pin posts");
       }
-      return content.createPost(org, communityId, groupId, me, body);
+      return env.store.pool().withTransaction(conn -> env.moderation.active(conn, false, communityId, me, env.store.now())
+        .compose(mute -> {
+          if (mute != null) {
+            OffsetDateTime until = mute.getOffsetDateTime("expires_at");
+            throw new ApiError(403, "muted", until == null ? "you are muted in this community"
+              : "you are muted in this community until " + until.toInstant());
+          }
+          return content.createPost(conn, org, communityId, groupId, me, body);
+        })
+        .compose(p -> env.event(conn, Env.ev("post.created", org, me, communityId).subject("groupId", groupId)
+            .subject("postId", p.getUUID("id")).data(new JsonObject().put("authorId", me).put("isPinned", p.getBoolean("is_pinned"))))
+          .compose(x -> !p.getBoolean("is_pinned") ? Future.succeededFuture()
+            : env.event(conn, Env.ev("post.pinned", org, me, communityId).subject("groupId", groupId).subject("postId", p.getUUID("id"))))
+          .map(x -> p)));
     }).map(p -> {
       env.publish("post.created", org, new JsonObject().put("communityId", communityId.toString())
         .put("groupId", groupId == null ? null : groupId.toString()).put("postId", p.getUUID("id").toString())
@@ -247,7 +286,20 @@ final class ContentOps {
         && !(author && unchanged)) {
         throw ApiError.forbidden("only an owner, admin or moderator can pin or unpin posts");
       }
-      return content.updatePost(conn, id, body);
+      boolean wasPinned = p.getBoolean("is_pinned");
+      UUID communityId = p.getUUID("community_id");
+      UUID groupId = p.getUUID("group_id");
+      return content.updatePost(conn, id, body).compose(after -> {
+        Future<Void> f = Future.succeededFuture();
+        if (edits) {
+          f = env.event(conn, Env.ev("post.updated", org, me, communityId).subject("groupId", groupId).subject("postId", id));
+        }
+        if (after.getBoolean("is_pinned") != wasPinned) {
+          String type = after.getBoolean("is_pinned") ? "post.pinned" : "post.unpinned";
+          f = f.compose(x -> env.event(conn, Env.ev(type, org, me, communityId).subject("groupId", groupId).subject("postId", id)));
+        }
+        return f.map(x -> after);
+      });
     })).map(p -> {
       env.publish("post.updated", org, new JsonObject().put("communityId", p.getUUID("community_id").toString())
         .put("postId", id.toString()).put("fields", new JsonArray(new ArrayList<>(body.fieldNames()))).put("by", me));
@@ -265,7 +317,10 @@ final class ContentOps {
         throw ApiError.forbidden("only the author, or an owner, admin or moderator, can delete a post");
       }
       String communityId = p.getUUID("community_id").toString();
-      return content.deletePost(conn, id).map(x -> communityId);
+      return content.deletePost(conn, id)
+        .compose(x -> env.event(conn, Env.ev("post.deleted", org, me, communityId).subject("groupId", p.getUUID("group_id"))
+          .subject("postId", id)))
+        .map(x -> communityId);
     })).map(communityId -> {
       env.publish("post.deleted", org, new JsonObject().put("communityId", communityId).put("postId", id.toString())
         .put("by", me));

@@ -167,10 +167,10 @@ final class ContentStore {
         .execute(Tuple.of(key))));
   }
 
-  Future<Row> createPost(String org, UUID communityId, UUID groupId, String author, JsonObject body) {
+  Future<Row> createPost(SqlClient client, String org, UUID communityId, UUID groupId, String author, JsonObject body) {
     OffsetDateTime now = now();
     JsonArray attachments = body.getJsonArray("attachments", new JsonArray());
-    return pool.preparedQuery("INSERT INTO communities.posts AS p (id, org, community_id, group_id, author_id, title, content, "
+    return client.preparedQuery("INSERT INTO communities.posts AS p (id, org, community_id, group_id, author_id, title, content, "
         + "attachments, is_pinned, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $10) "
         + "RETURNING " + POST_COLUMNS)
       .execute(Tuple.of(UUID.randomUUID(), org, communityId, groupId, author, body.getString("title"),
@@ -203,6 +203,54 @@ final class ContentStore {
         + POST_COLUMNS)
       .execute(t)
       .map(ContentStore::first);
+  }
+
+  /**
+   * The head of a feed's cursor walk: the ids of its pinned posts, newest first, at most {@code max}.
+   */
+  Future<List<UUID>> pinnedHead(UUID communityId, UUID groupId, int max) {
+    String where = groupId == null ? "p.community_id = $1 AND p.group_id IS NULL" : "p.group_id = $1";
+    return pool.preparedQuery("SELECT p.id FROM communities.posts p WHERE " + where + " AND p.is_pinned "
+        + "ORDER BY p.created_at DESC, p.id DESC LIMIT $2")
+      .execute(Tuple.of(groupId == null ? communityId : groupId, max))
+      .map(rows -> {
+        List<UUID> ids = new ArrayList<>();
+        rows.forEach(r -> ids.add(r.getUUID(0)));
+        return ids;
+      });
+  }
+
+  /** Posts of the head still in the feed, from head position {@code fromOrd} (1-based) on; each row has {@code ord}. */
+  Future<RowSet<Row>> headPosts(UUID communityId, UUID groupId, UUID[] head, long fromOrd, int limit) {
+    String where = groupId == null ? "p.community_id = $1 AND p.group_id IS NULL" : "p.group_id = $1";
+    return pool.preparedQuery("SELECT " + POST_COLUMNS + ", u.ord FROM unnest($2::uuid[]) WITH ORDINALITY AS u(id, ord) "
+        + "JOIN communities.posts p ON p.id = u.id WHERE " + where + " AND u.ord >= $3 ORDER BY u.ord LIMIT $4")
+      .execute(Tuple.of(groupId == null ? communityId : groupId, head, fromOrd, limit));
+  }
+
+  /**
+   * Posts of a feed after the keyset (created_at, id), newest first, leaving out the head's ids
+   * (whatever their pin state is now); {@code afterAt} null starts at the newest post.
+   */
+  Future<RowSet<Row>> postsAfter(UUID communityId, UUID groupId, UUID[] head, OffsetDateTime afterAt, UUID afterId, int limit) {
+    String where = groupId == null ? "p.community_id = $1 AND p.group_id IS NULL" : "p.group_id = $1";
+    UUID key = groupId == null ? communityId : groupId;
+    if (afterAt == null) {
+      return pool.preparedQuery("SELECT " + POST_COLUMNS + " FROM communities.posts p WHERE " + where
+          + " AND NOT (p.id = ANY($2::uuid[])) ORDER BY p.created_at DESC, p.id DESC LIMIT $3")
+        .execute(Tuple.of(key, head, limit));
+    }
+    return pool.preparedQuery("SELECT " + POST_COLUMNS + " FROM communities.posts p WHERE " + where
+        + " AND NOT (p.id = ANY($2::uuid[])) AND (p.created_at, p.id) < ($3, $4) "
+        + "ORDER BY p.created_at DESC, p.id DESC LIMIT $5")
+      .execute(Tuple.of(key, head, afterAt, afterId, limit));
+  }
+
+  /** The number of posts of a feed. */
+  Future<Long> countPosts(UUID communityId, UUID groupId) {
+    String where = groupId == null ? "p.community_id = $1 AND p.group_id IS NULL" : "p.group_id = $1";
+    return pool.preparedQuery("SELECT count(*) FROM communities.posts p WHERE " + where)
+      .execute(Tuple.of(groupId == null ? communityId : groupId)).map(r -> r.iterator().next().getLong(0));
   }
 
   Future<Boolean> deletePost(SqlClient client, UUID postId) {

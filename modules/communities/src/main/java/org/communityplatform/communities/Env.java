@@ -6,9 +6,16 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.core.bus.ApiError;
+import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
 import org.communityplatform.core.bus.ApiVerticle;
+import org.communityplatform.core.audit.AuditEntry;
+import org.communityplatform.core.audit.AuditLog;
+import org.communityplatform.core.events.Event;
+import org.communityplatform.core.events.EventLog;
 import org.communityplatform.core.mail.Outbox;
+import org.communityplatform.core.throttle.Throttle;
+import io.vertx.sqlclient.SqlClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +23,8 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.UUID;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /** What the operation handlers share: stores, settings, the clock, the bus, and common checks. */
 final class Env {
@@ -33,31 +42,168 @@ final class Env {
   final Settings settings;
   final Outbox outbox;
   final Clock clock;
+  final ModerationStore moderation;
+  final EventLog events;
+  final AuditLog audit;
+  final Throttle throttle;
   private final BiConsumer<String, JsonObject> publisher;
+  private final BiFunction<String, JsonObject, Future<JsonObject>> asker;
 
   Env(Vertx vertx, CommunityStore store, ContentStore content, Settings settings, Outbox outbox, Clock clock,
-      BiConsumer<String, JsonObject> publisher) {
+      EventLog events, AuditLog audit, Throttle throttle,
+      BiConsumer<String, JsonObject> publisher, BiFunction<String, JsonObject, Future<JsonObject>> asker) {
     this.vertx = vertx;
     this.store = store;
     this.content = content;
     this.settings = settings;
     this.outbox = outbox;
     this.clock = clock;
+    this.moderation = new ModerationStore(store.pool());
+    this.events = events;
+    this.audit = audit;
+    this.throttle = throttle;
     this.publisher = publisher;
+    this.asker = asker;
   }
 
-  /** Publishes {@code events.communities.<name>}; the organisation is always part of the event. */
+  /**
+   * Publishes {@code events.communities.<name>} on the bus for in-process reactions; call it only after
+   * the transaction that appended the matching event to the event log committed.
+   */
   void publish(String name, String org, JsonObject event) {
     publisher.accept(name, event.put("org", org));
   }
 
-  /** Public profiles of some users through {@code profiles.lookup}; empty when profiles cannot answer. */
-  Future<JsonObject> profiles(String org, Collection<String> ids) {
+  /** Asks another module over the bus (request/reply); failures arrive as {@link ApiError}. */
+  Future<JsonObject> ask(String address, JsonObject message) {
+    return asker.apply(address, message);
+  }
+
+  /** Appends {@code e} to the event log in the transaction of {@code conn} (BRIEF: events in the same transaction). */
+  Future<Void> event(SqlClient conn, Event e) {
+    return events.append(conn, e).mapEmpty();
+  }
+
+  /** An event of this module's kind with the community as subject. */
+  static Event ev(String type, String org, String actor, Object communityId) {
+    return Event.of(type, org).actor(actor).subject("communityId", communityId);
+  }
+
+  /** Appends an audit entry scoped to a community, in the transaction of {@code conn}. */
+  Future<Void> audit(SqlClient conn, ApiRequest req, String action, Object communityId, String targetType,
+                     Object targetId, JsonObject before, JsonObject after) {
+    return audit(conn, req.org(), req.reqId(), actor(req), action, communityId, targetType, targetId, before, after);
+  }
+
+  /** Appends an audit entry scoped to a community (for callers without an {@link ApiRequest}: the bus). */
+  Future<Void> audit(SqlClient conn, String org, String reqId, String actor, String action, Object communityId,
+                     String targetType, Object targetId, JsonObject before, JsonObject after) {
+    return audit.append(conn, AuditEntry.of(org, action).actor(actor).scope(communityId)
+      .target(targetType, targetId).before(before).after(after).reqId(reqId)).mapEmpty();
+  }
+
+  /** The actor recorded for a request: the user, or {@code api-token:<id>} for an organisation API token. */
+  static String actor(ApiRequest req) {
+    JsonObject p = req.principal();
+    if (p == null) {
+      return null;
+    }
+    if (p.getBoolean("apiToken", false)) {
+      String sub = p.getString("sub");
+      return sub != null && sub.startsWith("api-token:") ? sub : "api-token:" + sub;
+    }
+    return p.getString("sub");
+  }
+
+  /**
+   * The fields that differ between two views of one thing, as {@code [before, after]} objects holding
+   * only those fields; bookkeeping fields (updatedAt, counts) and anything about a password are left out.
+   */
+  static JsonObject[] diff(JsonObject before, JsonObject after) {
+    JsonObject b = new JsonObject();
+    JsonObject a = new JsonObject();
+    java.util.Set<String> keys = new java.util.TreeSet<>(before.fieldNames());
+    keys.addAll(after.fieldNames());
+    for (String k : keys) {
+      String lower = k.toLowerCase(java.util.Locale.ROOT);
+      if (lower.contains("password") || lower.equals("updatedat") || lower.endsWith("count")) {
+        continue;
+      }
+      Object x = before.getValue(k);
+      Object y = after.getValue(k);
+      if (!java.util.Objects.equals(x, y)) {
+        b.put(k, x);
+        a.put(k, y);
+      }
+    }
+    return new JsonObject[] {b, a};
+  }
+
+  // ---- rate limits ----------------------------------------------------------------------------------
+
+  /**
+   * Runs a write under two limits of {@code config/platform.yaml} {@code throttle.*}: {@code <limit>PerUser}
+   * keyed by organisation and user, {@code <limit>PerClient} keyed by organisation and client address.
+   * Every answer (success or error) carries {@code RateLimit-Policy} and {@code RateLimit} of the tighter
+   * of the two (draft-ietf-httpapi-ratelimit-headers); over either: 429 with {@code Retry-After}.
+   */
+  Future<ApiReply> limited(ApiRequest req, String limit, Supplier<Future<ApiReply>> op) {
+    String user = req.requireUser();
+    String org = req.org();
+    return throttle.hit(limit + "PerUser", org + ":" + user).compose(u ->
+      throttle.hit(limit + "PerClient", org + ":" + req.clientAddress()).compose(c -> {
+        Throttle.State tight = tighter(u, c);
+        if (u.exceeded() || c.exceeded()) {
+          Throttle.State over = u.exceeded() ? u : c;
+          return Future.failedFuture(over.error("too many " + describe(limit) + " for now; try again later"));
+        }
+        Future<ApiReply> f;
+        try {
+          f = op.get();
+        } catch (RuntimeException e) {
+          f = Future.failedFuture(e);
+        }
+        return f.map(reply -> reply.header("RateLimit-Policy", tight.policyHeader()).header("RateLimit", tight.rateLimitHeader()))
+          .recover(err -> {
+            ApiError e = ApiError.from(err);
+            if (e.status() >= 500 && e.status() != 503) {
+              // an unexpected failure keeps its stack trace for the log
+              return Future.failedFuture(err);
+            }
+            return Future.failedFuture(e.withHeader("RateLimit-Policy", tight.policyHeader())
+              .withHeader("RateLimit", tight.rateLimitHeader()));
+          });
+      }));
+  }
+
+  private static Throttle.State tighter(Throttle.State a, Throttle.State b) {
+    return b.remaining() < a.remaining() ? b : a;
+  }
+
+  private static String describe(String limit) {
+    switch (limit) {
+      case "communityPosts":
+        return "posts";
+      case "communityInvites":
+        return "invites";
+      default:
+        return "join attempts";
+    }
+  }
+
+  /**
+   * Public profiles of some users through {@code profiles.lookup}; empty when profiles cannot answer.
+   * Emails are asked for ({@code withEmail}) on behalf of {@code viewerId}; profiles includes them only
+   * for the viewer's own profile, for organisation admins, and when {@code viewerManages} (the viewer is
+   * an owner or admin of the community whose directory this is; issue 10, item 9).
+   */
+  Future<JsonObject> profiles(String org, Collection<String> ids, String viewerId, boolean viewerManages) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(new JsonObject());
     }
     return vertx.eventBus().<JsonObject>request("profiles.lookup",
-        new JsonObject().put("org", org).put("ids", new JsonArray(new java.util.ArrayList<>(ids))),
+        new JsonObject().put("org", org).put("ids", new JsonArray(new java.util.ArrayList<>(ids)))
+          .put("withEmail", true).put("viewerId", viewerId).put("viewerManages", viewerManages),
         new DeliveryOptions().setSendTimeout(settings.profileLookupTimeoutMs))
       .map(msg -> {
         Object body = msg.body();

@@ -8,6 +8,8 @@ import io.vertx.sqlclient.Tuple;
 import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
+import org.communityplatform.core.paging.KeysetCursor;
+import org.communityplatform.core.paging.Paging;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.UUID;
 
 /** The join API (004): joining, join requests and their approval. */
@@ -29,7 +32,7 @@ final class JoinOps {
   }
 
   void register(Env.Registry r) {
-    r.op("joinCommunity", this::join);
+    r.op("joinCommunity", req -> env.limited(req, "communityJoins", () -> join(req)));
     r.op("listCommunityJoinRequests", this::list);
     r.op("approveCommunityJoinRequest", req -> decide(req, true));
     r.op("rejectCommunityJoinRequest", req -> decide(req, false));
@@ -62,18 +65,66 @@ final class JoinOps {
         if (!status.equals("live")) {
           throw new ApiError(403, "community_not_open", "this community does not take members while it is " + status);
         }
-        checkRequirements(c, body, claims(req));
-        return checkPassword(c, body.getString("password")).compose(v -> c.access.equals("request")
-          ? request(req, c, me) : add(req, c, me));
+        return notBanned(env, store.pool(), c.id, me)
+          .compose(v -> checkSecrets(req, c, body))
+          .compose(v -> c.access.equals("request") ? request(req, c, me) : add(req, c, me));
       });
+  }
+
+  /** 403 {@code banned} while a ban of the user is in force in the community (issue 14). */
+  static Future<Void> notBanned(Env env, io.vertx.sqlclient.SqlClient client, UUID community, String userId) {
+    return env.moderation.active(client, true, community, userId, env.store.now()).map(ban -> {
+      if (ban != null) {
+        OffsetDateTime until = ban.getOffsetDateTime("expires_at");
+        throw new ApiError(403, "banned", until == null ? "you are banned from this community"
+          : "you are banned from this community until " + until.toInstant());
+      }
+      return null;
+    });
+  }
+
+  /**
+   * The guessable secrets of a join (the join code and the community password), throttled (issue 10):
+   * every attempt that carries one counts against {@code throttle.communityJoinSecretPerUser}; wrong ones
+   * also against {@code throttle.communityJoinSecretPerCommunity}, which is checked first. Over either: 429.
+   */
+  private Future<Void> checkSecrets(ApiRequest req, Community c, JsonObject body) {
+    checkAge(c, claims(req));
+    String code = joinCode(c);
+    if (code == null && c.passwordHash == null) {
+      return Future.succeededFuture();
+    }
+    if (c.passwordHash != null && body.getString("password") == null) {
+      return Future.failedFuture(new ApiError(403, "password_required", "this community needs a password to join",
+        new JsonArray().add(new JsonObject().put("path", "/password").put("message", "required"))));
+    }
+    String msg = "too many join attempts with a code or password; try again later";
+    String userKey = req.org() + ":" + req.userId();
+    String communityKey = req.org() + ":" + c.id;
+    return env.throttle.check("communityJoinSecretPerCommunity", communityKey, msg)
+      .compose(x -> env.throttle.acquire("communityJoinSecretPerUser", userKey, msg))
+      .compose(x -> {
+        if (code != null && !code.equals(body.getString("code"))) {
+          return Future.<Void>failedFuture(new ApiError(403, "requirement_not_met", "joining this community needs its join code",
+            new JsonArray().add(new JsonObject().put("path", "/code").put("message", "missing or wrong"))));
+        }
+        return checkPassword(c, body.getString("password"));
+      })
+      .recover(err -> err instanceof ApiError && ((ApiError) err).status() == 403
+        ? env.throttle.hit("communityJoinSecretPerCommunity", communityKey).compose(x -> Future.failedFuture(err))
+        : Future.failedFuture(err));
   }
 
   private Future<ApiReply> add(ApiRequest req, Community c, String me) {
     String org = req.org();
-    return store.addMember(store.pool(), org, c.id, me, Roles.MEMBER).map(ch -> {
+    return store.pool().withTransaction(conn -> store.addMember(conn, org, c.id, me, Roles.MEMBER).compose(ch -> {
       if (ch == null) {
         throw ApiError.notFound("community not found");
       }
+      return !ch.created ? Future.succeededFuture(ch)
+        : env.event(conn, Env.ev("community.member.joined", org, me, c.id).subject("userId", me)
+          .data(new JsonObject().put("role", ch.role))).map(x -> ch);
+    })).map(ch -> {
       if (ch.created) {
         env.publish("member.joined", org, new JsonObject().put("communityId", c.id.toString()).put("userId", me)
           .put("role", ch.role).put("via", "join"));
@@ -86,10 +137,14 @@ final class JoinOps {
 
   private Future<ApiReply> request(ApiRequest req, Community c, String me) {
     String org = req.org();
-    return store.openJoinRequest(store.pool(), org, c.id, me).map(row -> {
+    return store.pool().withTransaction(conn -> store.openJoinRequest(conn, org, c.id, me).compose(row -> {
       if (row == null) {
         throw ApiError.conflict("the join request changed meanwhile; try again");
       }
+      return !row.getBoolean("created") ? Future.succeededFuture(row)
+        : env.event(conn, Env.ev("community.join_request.created", org, me, c.id).subject("userId", me)
+          .subject("joinRequestId", row.getUUID("id"))).map(x -> row);
+    })).map(row -> {
       if (row.getBoolean("created")) {
         env.publish("joinrequest.created", org, new JsonObject().put("communityId", c.id.toString()).put("userId", me)
           .put("requestId", row.getUUID("id").toString()));
@@ -100,8 +155,23 @@ final class JoinOps {
     });
   }
 
-  /** The member requirements the data lets us check: a minimum age (from the token) and a join code. */
-  private void checkRequirements(Community c, JsonObject body, JsonObject claims) {
+  /** The join code a community requires, or null. */
+  private static String joinCode(Community c) {
+    JsonArray reqs = c.details.getJsonArray("memberRequirements");
+    if (reqs == null) {
+      return null;
+    }
+    for (Object o : reqs) {
+      if (o instanceof JsonObject && "code".equals(((JsonObject) o).getString("type"))
+        && ((JsonObject) o).getValue("code") instanceof String) {
+        return ((JsonObject) o).getString("code");
+      }
+    }
+    return null;
+  }
+
+  /** The minimum-age requirement, checked against the token's age or birthdate claim when it has one. */
+  private void checkAge(Community c, JsonObject claims) {
     JsonArray reqs = c.details.getJsonArray("memberRequirements");
     if (reqs == null) {
       return;
@@ -117,12 +187,6 @@ final class JoinOps {
         if (age != null && age < minimumAge) {
           throw new ApiError(403, "requirement_not_met", "members of this community must be at least " + minimumAge
             + " years old");
-        }
-      }
-      if ("code".equals(r.getString("type")) && r.getValue("code") instanceof String) {
-        if (!r.getString("code").equals(body.getString("code"))) {
-          throw new ApiError(403, "requirement_not_met", "joining this community needs its join code",
-            new JsonArray().add(new JsonObject().put("path", "/code").put("message", "missing or wrong")));
         }
       }
     }
@@ -150,10 +214,6 @@ final class JoinOps {
     if (c.passwordHash == null) {
       return Future.succeededFuture();
     }
-    if (password == null) {
-      return Future.failedFuture(new ApiError(403, "password_required", "this community needs a password to join",
-        new JsonArray().add(new JsonObject().put("path", "/password").put("message", "required"))));
-    }
     return env.vertx.executeBlocking(() -> Secrets.verifyPassword(password, c.passwordHash), false).compose(ok -> ok
       ? Future.succeededFuture()
       : Future.failedFuture(new ApiError(403, "wrong_password", "the community password is not right",
@@ -169,17 +229,51 @@ final class JoinOps {
     });
   }
 
+  /**
+   * Join requests in one status, oldest first. With {@code page}: a numbered page; without it, or with
+   * a {@code cursor}: a keyset walk on (created_at, id), which never changes for a request, so deciding
+   * requests during a walk neither repeats nor skips another one.
+   */
   private Future<ApiReply> list(ApiRequest req) {
     String me = req.requireUser();
     UUID id = Env.uuid(req.pathParam("communityId"), "community");
-    int page = Env.page(req);
-    int limit = Env.limit(req, 50);
+    Paging paging = Paging.of(req, 50, 100);
+    int limit = paging.limit();
     String status = req.queryString("status") == null ? "pending" : req.queryString("status");
-    return reviewer(req, id, me).compose(c -> store.joinRequests(id, status, page, limit)).map(p -> {
-      JsonArray data = new JsonArray();
-      p.data.forEach(r -> data.add(Views.joinRequest(r)));
-      return ApiReply.ok(Env.pageOf(data, p.total, page, limit));
-    });
+    String kind = "jr" + status;
+    List<String> key = KeysetCursor.decode(kind, paging.cursor(), 2);
+    boolean keyset = paging.cursor() != null || !req.query().containsKey("page");
+    OffsetDateTime afterAt;
+    UUID afterId;
+    try {
+      afterAt = key == null ? OffsetDateTime.parse("1970-01-01T00:00:00Z") : OffsetDateTime.parse(key.get(0));
+      afterId = key == null ? new UUID(Long.MIN_VALUE, Long.MIN_VALUE) : UUID.fromString(key.get(1));
+    } catch (RuntimeException e) {
+      throw KeysetCursor.invalid();
+    }
+    if (!keyset) {
+      int page = paging.page();
+      return reviewer(req, id, me).compose(c -> store.joinRequests(id, status, page, limit)).map(p -> {
+        JsonArray data = new JsonArray();
+        p.data.forEach(r -> data.add(Views.joinRequest(r)));
+        return ApiReply.ok(Env.pageOf(data, p.total, page, limit));
+      });
+    }
+    return reviewer(req, id, me).compose(c -> store.joinRequestsAfter(id, status, afterAt, afterId, limit + 1))
+      .compose(rows -> store.countJoinRequests(id, status).map(total -> {
+        JsonArray data = new JsonArray();
+        Row last = null;
+        for (Row r : rows) {
+          if (data.size() == limit) {
+            break;
+          }
+          data.add(Views.joinRequest(r));
+          last = r;
+        }
+        String next = rows.size() > limit ? KeysetCursor.encode(kind, last.getOffsetDateTime("created_at").toString(),
+          last.getUUID("id")) : null;
+        return ApiReply.ok(Env.pageOf(data, total, null, limit).put("nextCursor", next));
+      }));
   }
 
   private Future<ApiReply> decide(ApiRequest req, boolean approve) {
@@ -197,15 +291,21 @@ final class JoinOps {
               throw new ApiError(409, "already_decided", "this join request was already " + existing.getString("status"));
             });
           }
+          String user = row.getString("user_id");
+          Future<Void> decided = env.event(conn, Env.ev(approve ? "community.join_request.approved"
+            : "community.join_request.rejected", org, me, id).subject("userId", user).subject("joinRequestId", requestId));
           if (!approve) {
-            return Future.succeededFuture(new Object[] {row, null});
+            return decided.map(x -> new Object[] {row, null});
           }
-          return store.addMember(conn, org, id, row.getString("user_id"), Roles.MEMBER).map(ch -> {
-            if (ch == null) {
-              throw ApiError.notFound("community not found");
-            }
-            return new Object[] {row, ch};
-          });
+          return decided.compose(x -> notBanned(env, conn, id, user)).compose(x -> store.addMember(conn, org, id, user, Roles.MEMBER))
+            .compose(ch -> {
+              if (ch == null) {
+                throw ApiError.notFound("community not found");
+              }
+              return !ch.created ? Future.succeededFuture(new Object[] {row, ch})
+                : env.event(conn, Env.ev("community.member.joined", org, me, id).subject("userId", user)
+                  .data(new JsonObject().put("role", ch.role))).map(x -> new Object[] {row, ch});
+            });
         }))
       .map(result -> {
         Row row = (Row) result[0];

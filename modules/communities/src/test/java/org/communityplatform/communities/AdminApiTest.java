@@ -84,7 +84,7 @@ class AdminApiTest {
     String c = create(token, new JsonObject().put("name", "Tokened")).json().getString("id");
 
     // revoke through the core route: the token stops working at once
-    String admin = p().token("org-admin", new JsonObject().put("roles", new JsonArray().add("admin")));
+    String admin = p().token("org-admin", new JsonObject().put("roles", new JsonArray().add("admin")).put("org", org));
     JsonArray tokens = p().get("/api/admin/api-tokens").org(org).bearer(admin).send().json().getJsonArray("data");
     String tokenId = tokens.getJsonObject(0).getString("id");
     assertThat(p().delete("/api/admin/api-tokens/" + tokenId).org(org).bearer(admin).send().status()).isEqualTo(200);

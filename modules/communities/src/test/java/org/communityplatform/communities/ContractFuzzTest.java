@@ -38,7 +38,7 @@ class ContractFuzzTest {
 
   @Test
   void everyOperationAnswersBadInputWithA4xxInTheErrorShape() {
-    String user = p.token("fuzz-user", new JsonObject().put("email", "fuzz@example.com").put("name", "Fuzz"));
+    String user = p.token("fuzz-user", new JsonObject().put("email", "fuzz@example.com").put("name", "Fuzz").put("org", org));
     ContractFuzzer.Result result = new ContractFuzzer(p).bearer(user).apiToken(apiToken)
       .paths(t -> MINE.matcher(t).find()).realIds(realIds).run();
     assertThat(result.sent()).isGreaterThan(100);

@@ -6,7 +6,9 @@ import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Req;
 import org.communityplatform.testing.TestPlatform.Res;
 
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +23,31 @@ final class Fixture {
 
   private static TestPlatform platform;
 
+  /**
+   * Accounts as {@code profiles.account} would answer them ({exists, email, emailVerified}). The profiles
+   * module is not part of this module's test class path, so {@link #accounts(TestPlatform)} stands in for
+   * its address with this map: a user not listed has the verified address {@code <user>@example.test}.
+   * The cross-module behaviour with the real profiles module is tested in app/.
+   */
+  static final Map<String, JsonObject> ACCOUNTS = new ConcurrentHashMap<>();
+
+  private static final java.util.Set<TestPlatform> STUBBED = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
   private Fixture() {
+  }
+
+  /** Serves {@code profiles.account} on the platform's bus from {@link #ACCOUNTS}. */
+  static synchronized TestPlatform accounts(TestPlatform p) {
+    if (!STUBBED.add(p)) {
+      return p;
+    }
+    p.platform().vertx().eventBus().<JsonObject>consumer("profiles.account", msg -> {
+      String user = msg.body().getString("userId");
+      JsonObject acc = ACCOUNTS.get(msg.body().getString("org") + "/" + user);
+      msg.reply(acc != null ? acc : new JsonObject().put("exists", true).put("email", user + "@example.test")
+        .put("emailVerified", true).put("roles", new JsonArray()).put("status", "active"));
+    });
+    return p;
   }
 
   static synchronized TestPlatform platform() {
@@ -30,6 +56,7 @@ final class Fixture {
         .put("passwordHashIterations", 1000)
         .put("organisationLanguages", new JsonArray().add("french-org=fr"))
         .put("stream", new JsonObject().put("apiKey", STREAM_KEY).put("secret", STREAM_SECRET)))));
+      accounts(platform);
       TestPlatform p = platform;
       Runtime.getRuntime().addShutdownHook(new Thread(p::close));
     }
@@ -42,13 +69,46 @@ final class Fixture {
   }
 
   static String token(String user) {
-    return platform().token(user, new JsonObject().put("email", user + "@example.test").put("name", "User " + user));
+    return tokenOn(platform(), user, new JsonObject().put("email", user + "@example.test").put("name", "User " + user));
+  }
+
+  /**
+   * A token of {@code user} in organisation {@code org}: a token belongs to one organisation, and an
+   * orgid header naming another is refused (issue 10).
+   */
+  static String tokenIn(String org, String user) {
+    return tokenOn(platform(), user, new JsonObject().put("email", user + "@example.test").put("name", "User " + user)
+      .put("org", org));
+  }
+
+  private static final Map<TestPlatform, java.time.Duration> MOVED = new ConcurrentHashMap<>();
+
+  /** Moves a platform's clock forward, remembering by how much (see {@link #resetClock}). */
+  static void advance(TestPlatform p, java.time.Duration d) {
+    p.clock().advance(d);
+    MOVED.merge(p, d, java.time.Duration::plus);
+  }
+
+  /** Moves a platform's clock back to where it was before {@link #advance}. */
+  static void resetClock(TestPlatform p) {
+    java.time.Duration d = MOVED.remove(p);
+    if (d != null) {
+      p.clock().advance(d.negated());
+    }
+  }
+
+  /**
+   * A token minted now on the platform's clock (the verifier checks exp, nbf and iat against that same
+   * clock, so a token minted before the clock is moved far ahead has expired by then).
+   */
+  static String tokenOn(TestPlatform p, String user, JsonObject claims) {
+    return p.token(user, claims);
   }
 
   /** A request by {@code user} (null: anonymous) in {@code org}. */
   static Req as(Req req, String org, String user) {
     req.org(org);
-    return user == null ? req : req.bearer(token(user));
+    return user == null ? req : req.bearer(tokenIn(org, user));
   }
 
   static Req get(String org, String user, String path) {
@@ -103,8 +163,13 @@ final class Fixture {
 
   /** An x-api-token of {@code org}, created through the core route by an organisation admin. */
   static String apiToken(String org) {
-    Res r = platform().post("/api/admin/api-tokens").org(org)
-      .bearer(platform().token("org-admin", new JsonObject().put("roles", new JsonArray().add("admin"))))
+    return apiTokenOf(platform(), org);
+  }
+
+  /** An x-api-token of {@code org} on platform {@code p}. */
+  static String apiTokenOf(TestPlatform p, String org) {
+    Res r = p.post("/api/admin/api-tokens").org(org)
+      .bearer(tokenOn(p, "org-admin", new JsonObject().put("roles", new JsonArray().add("admin")).put("org", org)))
       .json(new JsonObject().put("name", "tests")).send();
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return r.json().getString("token");

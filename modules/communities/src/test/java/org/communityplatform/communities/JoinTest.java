@@ -197,12 +197,12 @@ class JoinTest {
     Fixture.adminPatch(org, token, c, new JsonObject().put("memberRequirements", new JsonArray()
       .add(new JsonObject().put("type", "age").put("minimumAge", 18).put("parentManaged", false))
       .add(new JsonObject().put("type", "code").put("code", "LETMEIN"))));
-    String young = Fixture.platform().token("young", new JsonObject().put("birthdate", "2015-01-01"));
+    String young = Fixture.platform().token("young", new JsonObject().put("birthdate", "2015-01-01").put("org", org));
     Res tooYoung = Fixture.platform().post("/api/v4/communities/" + c + "/join").org(org).bearer(young)
       .json(new JsonObject().put("code", "LETMEIN")).send();
     Fixture.assertError(tooYoung, 403);
     assertThat(tooYoung.errorCode()).isEqualTo("requirement_not_met");
-    String adult = Fixture.platform().token("adult", new JsonObject().put("age", 30));
+    String adult = Fixture.platform().token("adult", new JsonObject().put("age", 30).put("org", org));
     Fixture.assertError(Fixture.platform().post("/api/v4/communities/" + c + "/join").org(org).bearer(adult).send(), 403);
     assertThat(Fixture.platform().post("/api/v4/communities/" + c + "/join").org(org).bearer(adult)
       .json(new JsonObject().put("code", "LETMEIN")).send().status()).isEqualTo(200);

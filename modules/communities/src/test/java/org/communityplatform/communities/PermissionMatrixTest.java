@@ -23,6 +23,7 @@ class PermissionMatrixTest {
     final String community;
     final String group;
     final String post;
+    final String invite;
     String request;
 
     World(boolean withRequest) {
@@ -35,6 +36,8 @@ class PermissionMatrixTest {
         .put("name", "Group")).send().json().getString("id");
       post = Fixture.post(org, "member", "/api/posts").json(new JsonObject().put("communityId", community)
         .put("content", "Hello")).send().json().getString("id");
+      invite = Fixture.post(org, "owner", "/api/communities/" + community + "/invite")
+        .json(new JsonObject().put("email", "invited@example.test")).send().json().getString("id");
       if (withRequest) {
         Fixture.adminPatch(org, Fixture.apiToken(org), community, new JsonObject().put("access", "request"));
         Res j = Fixture.post(org, "r1", "/api/v4/communities/" + community + "/join").send();
@@ -109,7 +112,37 @@ class PermissionMatrixTest {
       new Cell("POST .../join-requests/{id}/reject", s(200, 200, 200, 403, 403, 401), true, (w, a) ->
         Fixture.post(w.org, a, "/api/v4/communities/" + w.community + "/join-requests/" + w.request + "/reject").send()),
       new Cell("POST /api/stream/token", s(200, 200, 200, 200, 200, 401), false, (w, a) ->
-        Fixture.post(w.org, a, "/api/stream/token").send()));
+        Fixture.post(w.org, a, "/api/stream/token").send()),
+      new Cell("GET /api/communities/{id}/invites", s(200, 200, 200, 200, 403, 401), false, (w, a) ->
+        Fixture.get(w.org, a, "/api/communities/" + w.community + "/invites").send()),
+      new Cell("DELETE /api/communities/{id}/invites/{inviteId} (the owner's)", s(200, 200, 404, 404, 403, 401), false, (w, a) ->
+        Fixture.delete(w.org, a, "/api/communities/" + w.community + "/invites/" + w.invite).send()),
+      new Cell("POST /api/communities/{id}/bans (a member)", s(201, 201, 201, 403, 403, 401), false, (w, a) ->
+        Fixture.post(w.org, a, "/api/communities/" + w.community + "/bans")
+          .json(new JsonObject().put("targetUserId", "m2").put("reason", "spam")).send()),
+      new Cell("POST /api/communities/{id}/bans (an admin; the admin themselves: 400)", s(201, 400, 403, 403, 403, 401), false, (w, a) ->
+        Fixture.post(w.org, a, "/api/communities/" + w.community + "/bans")
+          .json(new JsonObject().put("targetUserId", "admin").put("reason", "spam")).send()),
+      new Cell("GET /api/communities/{id}/bans", s(200, 200, 200, 403, 403, 401), false, (w, a) ->
+        Fixture.get(w.org, a, "/api/communities/" + w.community + "/bans").send()),
+      new Cell("DELETE /api/communities/{id}/bans/{userId}", s(200, 200, 200, 403, 403, 401), false, (w, a) -> {
+        sanction(w, "bans");
+        return Fixture.delete(w.org, a, "/api/communities/" + w.community + "/bans/m2").send();
+      }),
+      new Cell("POST /api/communities/{id}/mutes (a member)", s(201, 201, 201, 403, 403, 401), false, (w, a) ->
+        Fixture.post(w.org, a, "/api/communities/" + w.community + "/mutes")
+          .json(new JsonObject().put("targetUserId", "m2").put("reason", "noise")).send()),
+      new Cell("POST /api/communities/{id}/mutes (the owner)", s(400, 403, 403, 403, 403, 401), false, (w, a) ->
+        Fixture.post(w.org, a, "/api/communities/" + w.community + "/mutes")
+          .json(new JsonObject().put("targetUserId", "owner").put("reason", "noise")).send()),
+      new Cell("GET /api/communities/{id}/mutes", s(200, 200, 200, 403, 403, 401), false, (w, a) ->
+        Fixture.get(w.org, a, "/api/communities/" + w.community + "/mutes").send()),
+      new Cell("DELETE /api/communities/{id}/mutes/{userId}", s(200, 200, 200, 403, 403, 401), false, (w, a) -> {
+        sanction(w, "mutes");
+        return Fixture.delete(w.org, a, "/api/communities/" + w.community + "/mutes/m2").send();
+      }),
+      new Cell("GET /api/communities/{id}/audit", s(200, 200, 403, 403, 403, 401), false, (w, a) ->
+        Fixture.get(w.org, a, "/api/communities/" + w.community + "/audit").send()));
 
     List<String> wrong = new ArrayList<>();
     for (Cell cell : cells) {
@@ -127,14 +160,38 @@ class PermissionMatrixTest {
     assertThat(wrong).as("cells answered differently from the rules").isEmpty();
   }
 
+  /** The owner bans or mutes m2, so that a cell can lift it. */
+  private static void sanction(World w, String kind) {
+    Res r = Fixture.post(w.org, "owner", "/api/communities/" + w.community + "/" + kind)
+      .json(new JsonObject().put("targetUserId", "m2").put("reason", "set-up")).send();
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+  }
+
   @Test
   void refusedWritesChangeNothing() {
     World w = new World(false);
+    sanction(w, "mutes");
+    long eventsBefore = Fixture.count("SELECT count(*) FROM platform.events WHERE org = $1", w.org);
+    long auditBefore = Fixture.count("SELECT count(*) FROM platform.audit_log WHERE org = $1", w.org);
     for (String actor : Arrays.asList("mod", "member", "outsider", null)) {
       Fixture.patch(w.org, actor, "/api/communities/" + w.community).json(new JsonObject().put("name", "Hijacked")).send();
       Fixture.delete(w.org, actor, "/api/communities/" + w.community).send();
       Fixture.delete(w.org, actor, "/api/groups/" + w.group).send();
+      Fixture.post(w.org, actor, "/api/communities/" + w.community + "/bans")
+        .json(new JsonObject().put("targetUserId", "admin").put("reason", "coup")).send();
+      Fixture.post(w.org, actor, "/api/communities/" + w.community + "/mutes")
+        .json(new JsonObject().put("targetUserId", "owner").put("reason", "coup")).send();
+      if (!"mod".equals(actor)) {
+        Fixture.delete(w.org, actor, "/api/communities/" + w.community + "/mutes/m2").send();
+        Fixture.delete(w.org, actor, "/api/communities/" + w.community + "/invites/" + w.invite).send();
+      }
     }
+    assertThat(Fixture.count("SELECT count(*) FROM communities.bans WHERE community_id = $1::uuid", w.community)).isZero();
+    assertThat(Fixture.count("SELECT count(*) FROM communities.mutes WHERE community_id = $1::uuid", w.community)).isEqualTo(1);
+    assertThat(Fixture.count("SELECT count(*) FROM communities.invites WHERE community_id = $1::uuid AND revoked_at IS NULL",
+      w.community)).isEqualTo(1);
+    assertThat(Fixture.count("SELECT count(*) FROM platform.events WHERE org = $1", w.org)).isEqualTo(eventsBefore);
+    assertThat(Fixture.count("SELECT count(*) FROM platform.audit_log WHERE org = $1", w.org)).isEqualTo(auditBefore);
     JsonObject c = Fixture.get(w.org, "owner", "/api/communities/" + w.community).send().json();
     assertThat(c.getString("name")).isEqualTo("Community of owner");
     assertThat(c.getInteger("memberCount")).isEqualTo(5);
