@@ -3,11 +3,12 @@ package org.communityplatform.pages;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,16 +29,13 @@ import static org.communityplatform.pages.PagesTestSupport.token;
 /** Joining, leaving, invitations, roles, ownership hand-over, the members list and pages.memberIds. */
 class PageMembershipTest {
 
+  @RegisterExtension
+  static final PlatformExtension PLATFORM = PlatformExtension.create();
   static TestPlatform p;
 
   @BeforeAll
-  static void start() {
-    p = TestPlatform.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
+  static void bind() {
+    p = PLATFORM.get();
   }
 
   private static <T> MessageConsumer<JsonObject> collect(String address, List<JsonObject> into) {

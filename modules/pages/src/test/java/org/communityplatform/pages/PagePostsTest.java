@@ -1,11 +1,12 @@
 package org.communityplatform.pages;
 
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.communityplatform.pages.PagesTestSupport.PAGES;
@@ -18,16 +19,13 @@ import static org.communityplatform.pages.PagesTestSupport.token;
 /** Page posts and announcements. */
 class PagePostsTest {
 
+  @RegisterExtension
+  static final PlatformExtension PLATFORM = PlatformExtension.create();
   static TestPlatform p;
 
   @BeforeAll
-  static void start() {
-    p = TestPlatform.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
+  static void bind() {
+    p = PLATFORM.get();
   }
 
   private static Res post(String org, String pageId, String user, JsonObject body) {

@@ -4,11 +4,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,16 +30,13 @@ import static org.communityplatform.pages.PagesTestSupport.token;
 /** Pages themselves: create, read, list and search, update, delete, "mine", privacy and organisations. */
 class PagesApiTest {
 
+  @RegisterExtension
+  static final PlatformExtension PLATFORM = PlatformExtension.create();
   static TestPlatform p;
 
   @BeforeAll
-  static void start() {
-    p = TestPlatform.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
+  static void bind() {
+    p = PLATFORM.get();
   }
 
   @Test
