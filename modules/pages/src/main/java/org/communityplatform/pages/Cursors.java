@@ -34,20 +34,13 @@ final class Cursors {
   }
 
   static String members(JsonObject m) {
-    return KeysetCursor.encode(MEMBERS, Roles.rank(m.getString("role")), micros(m.getString("joinedAt")), m.getLong("id"));
+    return KeysetCursor.encode(MEMBERS, micros(m.getString("joinedAt")), m.getLong("id"));
   }
 
-  /** {role_rank, joined_at, id}, or null without a cursor. */
+  /** {joined_at, id}, or null without a cursor. */
   static Object[] members(String cursor) {
-    List<String> p = KeysetCursor.decode(MEMBERS, cursor, 3);
-    if (p == null) {
-      return null;
-    }
-    short rank = (short) number(p.get(0));
-    if (rank < 0 || rank > 2) {
-      throw KeysetCursor.invalid();
-    }
-    return new Object[] {rank, time(p.get(1)), number(p.get(2))};
+    List<String> p = KeysetCursor.decode(MEMBERS, cursor, 2);
+    return p == null ? null : new Object[] {time(p.get(0)), number(p.get(1))};
   }
 
   static String posts(JsonObject post) {

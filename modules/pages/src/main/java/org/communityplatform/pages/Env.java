@@ -4,7 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import org.communityplatform.core.audit.AuditEntry;
 import org.communityplatform.core.audit.AuditLog;
+import org.communityplatform.core.bus.ApiReply;
+import org.communityplatform.core.events.Event;
 import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiRequest;
 import org.communityplatform.core.bus.ApiVerticle;
@@ -25,6 +29,7 @@ import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** What the operation classes share: the stores, settings, the clock, the logs, the bus, common checks. */
 final class Env {
@@ -44,6 +49,7 @@ final class Env {
   final PagesStore store;
   final PostStore posts;
   final InviteStore invites;
+  final SanctionStore sanctions;
   final Settings settings;
   final Outbox outbox;
   final Clock clock;
@@ -59,6 +65,7 @@ final class Env {
     this.store = new PagesStore();
     this.posts = new PostStore();
     this.invites = new InviteStore();
+    this.sanctions = new SanctionStore();
     this.settings = settings;
     this.outbox = ctx.outbox();
     this.clock = ctx.clock();
@@ -116,7 +123,69 @@ final class Env {
     return paging.result(data, s.total(), next).put("nextCursor", next);
   }
 
+  // ---- event log, audit log, rate limits ------------------------------------------------------------
+
+  /** An event of the page {@code pageId} caused by {@code actor} (BRIEF.md event types). */
+  static Event event(String type, String org, String actor, Object pageId) {
+    return Event.of(type, org).actor(actor).subject("pageId", pageId);
+  }
+
+  /** Appends events in the transaction of {@code c}. */
+  Future<Void> append(SqlClient c, Event... es) {
+    return events.appendAll(c, List.of(es));
+  }
+
+  /** An audit entry of an act on the page {@code pageId} (the scope its owner and admins read). */
+  static AuditEntry entry(String org, String action, String actor, String reqId, Object pageId, String targetType,
+                          Object targetId) {
+    return AuditEntry.of(org, action).actor(actor).reqId(reqId).scope(pageId).target(targetType, targetId);
+  }
+
+  /** Appends an audit entry in the transaction of {@code c}. */
+  Future<Void> audit(SqlClient c, AuditEntry e) {
+    return audit.append(c, e).mapEmpty();
+  }
+
+  /**
+   * Runs a rate-limited write: one hit under {@code limit} per user and one under
+   * {@code <limit>ByAddress} per client address (limits in config/platform.yaml, {@code throttle.*}).
+   * Every answer, success or error, carries {@code RateLimit-Policy} and {@code RateLimit} for both
+   * (draft-ietf-httpapi-ratelimit-headers); over either limit the answer is 429 with Retry-After and
+   * the write does not run.
+   */
+  Future<ApiReply> limited(ApiRequest req, String limit, Supplier<Future<ApiReply>> write) {
+    String user = req.requireUser();
+    String address = req.clientAddress() == null ? "unknown" : req.clientAddress();
+    return Future.all(throttle.hit(limit, req.org() + ":" + user), throttle.hit(limit + "ByAddress", req.org() + ":" + address))
+      .compose(all -> {
+        Throttle.State byUser = all.resultAt(0);
+        Throttle.State byAddress = all.resultAt(1);
+        String policy = byUser.policyHeader() + ", " + byAddress.policyHeader();
+        String state = byUser.rateLimitHeader() + ", " + byAddress.rateLimitHeader();
+        Throttle.State over = byUser.exceeded() ? byUser : byAddress.exceeded() ? byAddress : null;
+        if (over != null) {
+          return Future.failedFuture(ApiError.tooManyRequests("too many writes of this kind; try again in "
+              + over.resetSeconds() + " s", over.resetSeconds())
+            .withHeader("RateLimit-Policy", policy).withHeader("RateLimit", state));
+        }
+        Future<ApiReply> f;
+        try {
+          f = write.get();
+        } catch (RuntimeException e) {
+          f = Future.failedFuture(e);
+        }
+        return f.map(reply -> reply.header("RateLimit-Policy", policy).header("RateLimit", state))
+          .recover(err -> Future.failedFuture(ApiError.from(err).withHeader("RateLimit-Policy", policy)
+            .withHeader("RateLimit", state)));
+      });
+  }
+
   // ---- checks -------------------------------------------------------------------------------------
+
+  /** Whether the caller is an organisation admin (sees every member's address). */
+  static boolean orgAdmin(ApiRequest req) {
+    return req.hasRole("admin");
+  }
 
   static UUID pageId(ApiRequest req) {
     return ApiRequest.uuidOr404(req.pathParam("pageId"), "page");

@@ -25,7 +25,7 @@ final class MembershipOps {
   }
 
   void register(Env.Registry r) {
-    r.op("joinPage", this::join);
+    r.op("joinPage", req -> env.limited(req, "pageJoins", () -> join(req)));
     r.op("leavePage", this::leave);
     r.op("listPageMembers", this::list);
     r.op("updatePageMember", this::setRole);
@@ -56,9 +56,15 @@ final class MembershipOps {
       if (!a.visible()) {
         throw new ApiError(403, "invitation_required", "this page is private: only invited people may join it");
       }
-      return store.insertMember(conn, req.org(), id, me, email(req), Roles.MEMBER, "request", null, null, env.now())
-        .compose(m -> m == null ? store.member(conn, id, me, false).map(x -> x.put("changed", false))
-          : Future.succeededFuture(m.put("changed", true)));
+      return env.sanctions.inForce(conn, id, me, ModerationOps.BAN, env.now()).compose(ban -> {
+        if (ban != null) {
+          throw new ApiError(403, "banned", "you are banned from this page" + InvitationOps.until(ban));
+        }
+        return store.insertMember(conn, req.org(), id, me, email(req), Roles.MEMBER, "request", null, null, env.now());
+      }).compose(m -> m == null ? store.member(conn, id, me, false).map(x -> x.put("changed", false))
+        : env.append(conn, Env.event("page.member.joined", req.org(), me, id).subject("userId", me)
+            .data(new JsonObject().put("role", Roles.MEMBER).put("source", "request")))
+          .map(x -> m.put("changed", true)));
     })).map(m -> {
       boolean changed = m.getBoolean("changed");
       if (changed) {
@@ -80,7 +86,7 @@ final class MembershipOps {
         throw new ApiError(409, "owner_must_transfer",
           "the owner cannot leave; hand the page over first (POST /client/community/pages/{pageId}/transfer)");
       }
-      return store.deleteMember(conn, id, me);
+      return store.deleteMember(conn, id, me).compose(m -> gone(conn, req, id, m, "page.member.left").map(x -> m));
     })).map(m -> {
       if (m != null) {
         env.publish("member.left", Views.memberFact(req.org(), m));
@@ -89,14 +95,30 @@ final class MembershipOps {
     });
   }
 
+  /**
+   * After a membership ends: its event, and the open invitations of the page addressed to that person
+   * retired (an old invitation must not bring back someone who left or was removed).
+   */
+  private Future<Void> gone(io.vertx.sqlclient.SqlConnection conn, ApiRequest req, UUID id, JsonObject m, String type) {
+    String user = m.getString("userId");
+    return env.invites.retire(conn, id, org.communityplatform.core.text.Text.fold(m.getString("email")), user,
+        req.userId(), env.now())
+      .compose(x -> env.append(conn, Env.event(type, req.org(), req.userId(), id).subject("userId", user)
+        .data(new JsonObject().put("role", m.getString("role")))));
+  }
+
   private Future<ApiReply> list(ApiRequest req) {
     Paging paging = Paging.of(req, 20, 100);
     Object[] after = Cursors.members(paging.cursor());
     String role = req.queryString("role");
     UUID id = Env.pageId(req);
-    return store.access(env.pool, req.org(), id, req.userId(), null)
+    String viewer = req.userId();
+    boolean orgAdmin = Env.orgAdmin(req);
+    String[] viewerRole = new String[1];
+    return store.access(env.pool, req.org(), id, viewer, null)
       .compose(a -> {
         Env.visible(a);
+        viewerRole[0] = a.role();
         return store.listMembers(env.pool, req.org(), id, role, after, paging.fetch(), paging.offset());
       })
       .compose(s -> {
@@ -108,7 +130,7 @@ final class MembershipOps {
           data.forEach(o -> {
             JsonObject row = (JsonObject) o;
             Object p = profiles.getValue(row.getString("userId"));
-            row.put("profile", p instanceof JsonObject ? p : null);
+            row.put("profile", Views.profileFor(p, row.getString("userId"), viewer, viewerRole[0], orgAdmin));
           });
           return ApiReply.ok(list);
         });
@@ -136,7 +158,12 @@ final class MembershipOps {
         if (role.equals(m.getString("role"))) {
           return Future.succeededFuture(m.put("changed", false));
         }
-        return store.setRole(conn, id, target, role).map(x -> x.put("changed", true));
+        return store.setRole(conn, id, target, role)
+          .compose(x -> env.append(conn, Env.event("page.member.role_changed", req.org(), me, id).subject("userId", target)
+              .data(new JsonObject().put("role", role)))
+            .compose(y -> env.audit(conn, Env.entry(req.org(), "page.member.role_changed", me, req.reqId(), id, "user",
+              target).before(new JsonObject().put("role", m.getString("role"))).after(new JsonObject().put("role", role))))
+            .map(y -> x.put("changed", true)));
       });
     })).map(m -> {
       if (m.getBoolean("changed")) {
@@ -167,7 +194,12 @@ final class MembershipOps {
         if (!target.equals(me) && !Roles.outranks(a.role(), targetRole)) {
           throw ApiError.forbidden("you may not remove this member");
         }
-        return store.deleteMember(conn, id, target);
+        boolean self = target.equals(me);
+        return store.deleteMember(conn, id, target)
+          .compose(x -> gone(conn, req, id, x, self ? "page.member.left" : "page.member.removed"))
+          .compose(x -> self ? Future.succeededFuture() : env.audit(conn, Env.entry(req.org(), "page.member.removed", me,
+            req.reqId(), id, "user", target).before(new JsonObject().put("role", targetRole))))
+          .map(x -> m);
       });
     })).map(m -> {
       env.publish("member.left", Views.memberFact(req.org(), m).put("removedBy", me));

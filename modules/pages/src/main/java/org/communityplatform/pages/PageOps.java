@@ -5,7 +5,11 @@ import io.vertx.core.json.JsonObject;
 import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
+import io.vertx.core.json.JsonArray;
 import org.communityplatform.core.paging.Paging;
+import org.communityplatform.core.text.Text;
+
+import java.util.List;
 
 import java.util.UUID;
 
@@ -36,10 +40,17 @@ final class PageOps {
   private Future<ApiReply> list(ApiRequest req) {
     Paging paging = Paging.of(req, 20, 100);
     Object[] after = Cursors.pages(paging.cursor());
+    String q = req.queryString("q");
+    if (q != null && !Text.hasWords(q)) {
+      // a search without a letter or digit finds nothing (issue 12): it is not "no filter"
+      return Future.succeededFuture(ApiReply.ok(paging.result(new JsonArray(), 0).putNull("nextCursor")));
+    }
+    boolean orgAdmin = Env.orgAdmin(req);
     PagesStore.PageFilter f = new PagesStore.PageFilter(req.queryString("type"), req.queryString("category"),
-      Search.tsquery(req.queryString("q")));
+      Search.tsquery(q));
     return store.listPages(env.pool, req.org(), req.userId(), f, after, paging.fetch(), paging.offset())
-      .map(s -> ApiReply.ok(Env.result(paging, s, Cursors::pages, page -> page)));
+      .map(s -> ApiReply.ok(Env.result(paging, s, Cursors::pages,
+        page -> Views.pageFor(page, page.getString("role"), orgAdmin))));
   }
 
   private Future<ApiReply> create(ApiRequest req) {
@@ -51,9 +62,12 @@ final class PageOps {
     }
     String email = ownerEmail == null ? null : ownerEmail.trim();
     UUID id = UUID.randomUUID();
-    return env.pool.withTransaction(conn -> store.insertPage(conn, id, req.org(), req.body(), me, email, env.now())
+    JsonObject body = Views.nfc(req.body().copy());
+    return env.pool.withTransaction(conn -> store.insertPage(conn, id, req.org(), body, me, email, env.now())
         .compose(page -> store.insertMember(conn, req.org(), id, me, MembershipOps.normEmail(email), Roles.OWNER, "auto",
             null, null, env.now())
+          .compose(m -> env.append(conn, Env.event("page.created", req.org(), me, id)
+            .data(new JsonObject().put("name", page.getString("name")).put("visibility", page.getString("visibility")))))
           .map(m -> page.put("memberCount", 1).put("role", Roles.OWNER))))
       .map(page -> {
         env.publish("page.created", Views.pageFact(page));
@@ -64,14 +78,18 @@ final class PageOps {
   private Future<ApiReply> mine(ApiRequest req) {
     String me = req.requireUser();
     Paging paging = Paging.of(req, 20, 100);
+    boolean orgAdmin = Env.orgAdmin(req);
     return store.listMine(env.pool, req.org(), me, req.queryString("role"), paging.limit(), (long) (paging.page() - 1) * paging.limit())
-      .map(s -> ApiReply.ok(new Paging(paging.page(), paging.limit(), null)
-        .result(new io.vertx.core.json.JsonArray(s.rows()), s.total(), null).putNull("nextCursor")));
+      .map(s -> {
+        JsonArray data = new JsonArray();
+        s.rows().forEach(page -> data.add(Views.pageFor(page, page.getString("role"), orgAdmin)));
+        return ApiReply.ok(new Paging(paging.page(), paging.limit(), null).result(data, s.total(), null).putNull("nextCursor"));
+      });
   }
 
   private Future<ApiReply> get(ApiRequest req) {
     return store.access(env.pool, req.org(), Env.pageId(req), req.userId(), null)
-      .map(a -> ApiReply.ok(Views.page(Env.visible(a))));
+      .map(a -> ApiReply.ok(Views.pageFor(Views.page(Env.visible(a)), a.role(), Env.orgAdmin(req))));
   }
 
   /**
@@ -81,7 +99,7 @@ final class PageOps {
   private Future<ApiReply> update(ApiRequest req, boolean replace) {
     String me = req.requireUser();
     UUID id = Env.pageId(req);
-    JsonObject body = req.body();
+    JsonObject body = Views.nfc(req.body().copy());
     return env.pool.withTransaction(conn -> store.access(conn, req.org(), id, me, "NO KEY UPDATE").compose(a -> {
       Env.manager(a, "only the page's owner or an admin may change it");
       JsonObject columns = new JsonObject();
@@ -97,14 +115,20 @@ final class PageOps {
       if (columns.isEmpty()) {
         return Future.succeededFuture(new JsonObject().put("page", Views.page(a)).put("changed", false));
       }
+      JsonObject before = new JsonObject();
+      columns.fieldNames().forEach(c -> before.put(c, a.page().getValue(c)));
       return store.updatePage(conn, req.org(), id, columns, env.now())
-        .map(page -> new JsonObject().put("page", page.put("role", a.role())).put("changed", true));
+        .compose(page -> env.append(conn, Env.event("page.updated", req.org(), me, id)
+            .data(new JsonObject().put("fields", new JsonArray(List.copyOf(columns.fieldNames())))))
+          .compose(x -> env.audit(conn, Env.entry(req.org(), "page.updated", me, req.reqId(), id, "page", id)
+            .before(before).after(columns)))
+          .map(x -> new JsonObject().put("page", page.put("role", a.role())).put("changed", true)));
     })).map(o -> {
       JsonObject page = o.getJsonObject("page");
       if (o.getBoolean("changed")) {
         env.publish("page.updated", Views.pageFact(page).put("updatedBy", me));
       }
-      return ApiReply.ok(page);
+      return ApiReply.ok(Views.pageFor(page, page.getString("role"), Env.orgAdmin(req)));
     });
   }
 
@@ -116,7 +140,11 @@ final class PageOps {
       if (!a.owner()) {
         throw ApiError.forbidden("only the page's owner may delete it");
       }
-      return store.deletePage(conn, req.org(), id).map(x -> a.page());
+      return env.append(conn, Env.event("page.deleted", req.org(), me, id))
+        .compose(x -> env.audit(conn, Env.entry(req.org(), "page.deleted", me, req.reqId(), id, "page", id)
+          .before(new JsonObject().put("name", a.page().getString("name")).put("visibility", a.page().getString("visibility"))
+            .put("memberCount", a.page().getInteger("memberCount")))))
+        .compose(x -> store.deletePage(conn, req.org(), id)).map(x -> a.page());
     })).map(page -> {
       env.publish("page.deleted", Views.pageFact(page).put("deletedBy", me));
       return ApiReply.ok(new JsonObject().put("id", id.toString()).put("deleted", true));
@@ -144,11 +172,19 @@ final class PageOps {
         return store.setRole(conn, id, me, Roles.ADMIN)
           .compose(x -> store.setRole(conn, id, target, Roles.OWNER))
           .compose(x -> store.setOwner(conn, req.org(), id, target, m.getString("email"), env.now()))
-          .map(page -> page.put("role", Roles.ADMIN));
+          .compose(page -> env.append(conn,
+              Env.event("page.transferred", req.org(), me, id).data(new JsonObject().put("owner", target)),
+              Env.event("page.member.role_changed", req.org(), me, id).subject("userId", me)
+                .data(new JsonObject().put("role", Roles.ADMIN)),
+              Env.event("page.member.role_changed", req.org(), me, id).subject("userId", target)
+                .data(new JsonObject().put("role", Roles.OWNER)))
+            .compose(x -> env.audit(conn, Env.entry(req.org(), "page.transferred", me, req.reqId(), id, "page", id)
+              .before(new JsonObject().put("owner", me)).after(new JsonObject().put("owner", target))))
+            .map(x -> page.put("role", Roles.ADMIN)));
       });
     })).map(page -> {
       env.publish("page.updated", Views.pageFact(page).put("previousOwner", me));
-      return ApiReply.ok(page);
+      return ApiReply.ok(Views.pageFor(page, Roles.ADMIN, true));
     });
   }
 }

@@ -185,7 +185,11 @@ final class PagesStore {
       .map(rows -> rows.size() == 0 ? null : Views.member(rows.iterator().next()));
   }
 
-  /** Members in the list's order; {@code after} = the cursor's key parts. */
+  /**
+   * Members in joining order, on the key (joined_at, id) that never changes while a member stays
+   * (issue 12: a role change or someone leaving never moves another row across a cursor);
+   * {@code after} = that key of the last row seen.
+   */
   Future<Slice> listMembers(SqlClient c, String org, UUID id, String role, Object[] after, int fetch, long offset) {
     Tuple t = Tuple.of(org, id);
     String where = " FROM pages.members m WHERE m.org = $1 AND m.page_id = $2 AND m.user_id IS NOT NULL";
@@ -196,11 +200,11 @@ final class PagesStore {
     Tuple countArgs = copy(t);
     String keyset = "";
     if (after != null) {
-      t.addShort((Short) after[0]).addOffsetDateTime((OffsetDateTime) after[1]).addLong((Long) after[2]);
-      keyset = " AND (m.role_rank, m.joined_at, m.id) > ($" + (t.size() - 2) + ", $" + (t.size() - 1) + ", $" + t.size() + ")";
+      t.addOffsetDateTime((OffsetDateTime) after[0]).addLong((Long) after[1]);
+      keyset = " AND (m.joined_at, m.id) > ($" + (t.size() - 1) + ", $" + t.size() + ")";
     }
     t.addInteger(fetch).addLong(offset);
-    String sql = "SELECT " + MEMBER_COLUMNS + where + keyset + " ORDER BY m.role_rank, m.joined_at, m.id LIMIT $"
+    String sql = "SELECT " + MEMBER_COLUMNS + where + keyset + " ORDER BY m.joined_at, m.id LIMIT $"
       + (t.size() - 1) + " OFFSET $" + t.size();
     return Future.all(c.preparedQuery(sql).execute(t), c.preparedQuery("SELECT count(*)" + where).execute(countArgs))
       .map(all -> slice(all.resultAt(0), all.resultAt(1), Views::member));
@@ -209,7 +213,7 @@ final class PagesStore {
   /** Member ids of a page in the list's order (at most {@code limit}). */
   Future<List<String>> memberIds(SqlClient c, String org, UUID id, int limit) {
     return c.preparedQuery("SELECT m.user_id FROM pages.members m WHERE m.org = $1 AND m.page_id = $2 AND m.user_id IS NOT NULL "
-        + "ORDER BY m.role_rank, m.joined_at, m.id LIMIT $3")
+        + "ORDER BY m.joined_at, m.id LIMIT $3")
       .execute(Tuple.of(org, id, limit))
       .map(rows -> {
         List<String> ids = new ArrayList<>();

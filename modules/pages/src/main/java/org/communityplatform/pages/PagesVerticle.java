@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import org.communityplatform.core.bus.ApiVerticle;
 import org.communityplatform.core.module.ModuleContext;
 
-import java.util.Set;
 import java.util.function.Consumer;
 
 /** Serves the page operations of the contract and the module's internal addresses over the bus. */
@@ -25,8 +24,7 @@ final class PagesVerticle extends ApiVerticle {
 
   @Override
   protected Future<?> setUp() {
-    Settings settings = new Settings(ctx.config());
-    env = new Env(ctx, settings, this::publish, this::ask);
+    env = new Env(ctx, new Settings(ctx.config()), this::publish, this::ask);
     return Future.succeededFuture();
   }
 
@@ -37,20 +35,10 @@ final class PagesVerticle extends ApiVerticle {
 
   @Override
   protected void register() {
-    InvitationOps invitations = new InvitationOps(env);
-    // operations where a waiting invitation of the caller's email must count at once
-    Set<String> attaching = Set.of("joinPage", "getPage", "listMyPages");
     Env.Registry registry = new Env.Registry() {
       @Override
       public void op(String operationId, Operation handler) {
-        operation(operationId, !attaching.contains(operationId) ? handler
-          : req -> invitations.attachFor(req).compose(x -> {
-            try {
-              return handler.handle(req);
-            } catch (Exception e) {
-              return Future.failedFuture(e);
-            }
-          }));
+        operation(operationId, handler);
       }
 
       @Override
@@ -63,10 +51,12 @@ final class PagesVerticle extends ApiVerticle {
         PagesVerticle.this.on(address, handler);
       }
     };
+    ModerationOps moderation = new ModerationOps(env);
     new PageOps(env).register(registry);
     new MembershipOps(env).register(registry);
-    invitations.register(registry);
+    new InvitationOps(env).register(registry);
     new PostOps(env).register(registry);
-    new InternalOps(env).register(registry);
+    moderation.register(registry);
+    new InternalOps(env, moderation).register(registry);
   }
 }

@@ -25,7 +25,7 @@ final class PostOps {
 
   void register(Env.Registry r) {
     r.op("listPagePosts", this::list);
-    r.op("createPagePost", this::create);
+    r.op("createPagePost", req -> env.limited(req, "pagePosts", () -> create(req)));
     r.op("deletePagePost", this::delete);
   }
 
@@ -33,9 +33,13 @@ final class PostOps {
     Paging paging = Paging.of(req, 20, 100);
     Object[] after = Cursors.posts(paging.cursor());
     UUID id = Env.pageId(req);
-    return env.store.access(env.pool, req.org(), id, req.userId(), null)
+    String viewer = req.userId();
+    boolean orgAdmin = Env.orgAdmin(req);
+    String[] viewerRole = new String[1];
+    return env.store.access(env.pool, req.org(), id, viewer, null)
       .compose(a -> {
         Env.visible(a);
+        viewerRole[0] = a.role();
         return posts.list(env.pool, req.org(), id, req.queryBool("announcement"), after, paging.fetch(), paging.offset());
       })
       .compose(s -> {
@@ -47,7 +51,7 @@ final class PostOps {
           data.forEach(o -> {
             JsonObject row = (JsonObject) o;
             Object p = profiles.getValue(row.getString("authorId"));
-            row.put("author", p instanceof JsonObject ? p : null);
+            row.put("author", Views.profileFor(p, row.getString("authorId"), viewer, viewerRole[0], orgAdmin));
           });
           return ApiReply.ok(list);
         });
@@ -57,7 +61,7 @@ final class PostOps {
   private Future<ApiReply> create(ApiRequest req) {
     String me = req.requireUser();
     UUID id = Env.pageId(req);
-    JsonObject body = req.body();
+    JsonObject body = Views.nfc(req.body().copy());
     boolean announcement = body.getBoolean("announcement", false);
     return env.pool.withTransaction(conn -> env.store.access(conn, req.org(), id, me, "KEY SHARE").compose(a -> {
       Env.visible(a);
@@ -67,7 +71,13 @@ final class PostOps {
       if (announcement && !a.manager()) {
         throw ApiError.forbidden("only the page's owner or an admin may publish announcements");
       }
-      return posts.insert(conn, req.org(), id, me, announcement, body.getString("title"), body.getString("body"), env.now());
+      return env.sanctions.inForce(conn, id, me, ModerationOps.MUTE, env.now()).compose(mute -> {
+        if (mute != null) {
+          throw new ApiError(403, "muted", "you are muted on this page" + InvitationOps.until(mute));
+        }
+        return posts.insert(conn, req.org(), id, me, announcement, body.getString("title"), body.getString("body"), env.now());
+      }).compose(post -> env.append(conn, Env.event("page.post.created", req.org(), me, id).subject("postId", post.getString("id"))
+        .data(new JsonObject().put("announcement", announcement))).map(x -> post));
     })).map(post -> {
       env.publish("post.created", post.copy().put("org", req.org()));
       return ApiReply.created(post);
@@ -87,7 +97,12 @@ final class PostOps {
         if (!me.equals(post.getString("authorId")) && !a.manager()) {
           throw ApiError.forbidden("only the author, the page's owner or an admin may delete this post");
         }
-        return posts.delete(conn, postId).map(x -> post);
+        boolean moderated = !me.equals(post.getString("authorId"));
+        return posts.delete(conn, postId)
+          .compose(x -> env.append(conn, Env.event("page.post.deleted", req.org(), me, id).subject("postId", postId)))
+          .compose(x -> !moderated ? Future.succeededFuture() : env.audit(conn, Env.entry(req.org(), "page.post.removed", me,
+            req.reqId(), id, "post", postId).before(new JsonObject().put("authorId", post.getString("authorId")))))
+          .map(x -> post);
       });
     })).map(post -> {
       env.publish("post.deleted", new JsonObject().put("org", req.org()).put("id", post.getString("id"))

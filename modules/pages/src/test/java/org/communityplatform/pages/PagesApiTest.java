@@ -162,7 +162,8 @@ class PagesApiTest {
     Res odd = p.get(PAGES).query("q", "lettering & !(|:* ' <->").org(org).send();
     assertThat(odd.status()).as(odd.toString()).isEqualTo(200);
     assertThat(odd.json().getLong("total")).isEqualTo(2);
-    assertThat(p.get(PAGES).query("q", "!!!").org(org).send().json().getLong("total")).isEqualTo(3);
+    // a search without words finds nothing (issue 12)
+    assertThat(p.get(PAGES).query("q", "!!!").org(org).send().json().getLong("total")).isZero();
   }
 
   @Test
