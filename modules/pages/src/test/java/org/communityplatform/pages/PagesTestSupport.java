@@ -18,8 +18,21 @@ final class PagesTestSupport {
   private PagesTestSupport() {
   }
 
+  private static final java.util.Map<String, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A token of {@code user} (email claim {@code <user>@example.org}), issued once per platform and
+   * user: tokens carry the platform clock's iat, which the JWT library checks against the real clock,
+   * so a test that moves the platform clock uses tokens issued before it moved.
+   */
   static String token(TestPlatform p, String user) {
-    return p.token(user, new JsonObject().put("email", user + "@example.org"));
+    return TOKENS.computeIfAbsent(System.identityHashCode(p) + "|" + user,
+      k -> p.token(user, new JsonObject().put("email", user + "@example.org")));
+  }
+
+  /** Puts the platform clock back to real time (after a test moved it), so fresh tokens are valid again. */
+  static void resetClock(TestPlatform p) {
+    p.clock().advance(java.time.Duration.between(java.time.Instant.now(), p.clock().instant()).negated());
   }
 
   static JsonObject page(String name) {
