@@ -38,15 +38,15 @@ class InvitationLifecycleTest {
     if (role != null) {
       body.put("role", role);
     }
-    return p.post(PAGES + "/" + pageId + "/invite").org(org).bearer(token(p, inviter)).json(body).send();
+    return p.post(PAGES + "/" + pageId + "/invite").org(org).bearer(token(p, org, inviter)).json(body).send();
   }
 
   private static Res accept(String org, String pageId, String inviteId, String user) {
-    return p.post(PAGES + "/" + pageId + "/invitations/" + inviteId + "/accept").org(org).bearer(p.token(user)).send();
+    return p.post(PAGES + "/" + pageId + "/invitations/" + inviteId + "/accept").org(org).bearer(token(p, org, user)).send();
   }
 
   private static Res posts(String org, String pageId, String user) {
-    return p.get(PAGES + "/" + pageId + "/posts").org(org).bearer(p.token(user, new JsonObject().put("email",
+    return p.get(PAGES + "/" + pageId + "/posts").org(org).bearer(p.token(user, new JsonObject().put("org", org).put("email",
       "invitee@example.org"))).send();
   }
 
@@ -54,7 +54,7 @@ class InvitationLifecycleTest {
   void aSquatterWhoNeverVerifiesNeverBecomesAMemberNorReadsPrivatePostsBeforeOrAfterTheInvite() {
     String org = "squat";
     String id = create(p, org, "owner", page("Secret Garden").put("visibility", "private")).getString("id");
-    assertThat(p.post(PAGES + "/" + id + "/posts").org(org).bearer(token(p, "owner"))
+    assertThat(p.post(PAGES + "/" + id + "/posts").org(org).bearer(token(p, org, "owner"))
       .json(new JsonObject().put("body", "members only")).send().status()).isEqualTo(201);
     try (FakeAccounts accounts = new FakeAccounts(p)) {
       // the squatter registered BEFORE the invitation, with the invitee's address, unverified
@@ -71,20 +71,20 @@ class InvitationLifecycleTest {
 
       for (String squatter : new String[] {"early-squatter", "late-squatter"}) {
         // their tokens even claim the address: it changes nothing
-        assertThat(p.post(PAGES + "/" + id + "/join").org(org).bearer(p.token(squatter, new JsonObject()
+        assertThat(p.post(PAGES + "/" + id + "/join").org(org).bearer(p.token(squatter, new JsonObject().put("org", org)
           .put("email", "invitee@example.org"))).send().errorCode()).isEqualTo("invitation_required");
         Res a = accept(org, id, inviteId, squatter);
         assertError(a, 403);
         assertThat(a.errorCode()).isEqualTo("email_not_verified");
-        assertThat(p.get(PAGES + "/invitations/mine").org(org).bearer(p.token(squatter)).send().json().getLong("total")).isZero();
+        assertThat(p.get(PAGES + "/invitations/mine").org(org).bearer(token(p, org, squatter)).send().json().getLong("total")).isZero();
         assertError(posts(org, id, squatter), 404);
-        assertError(p.get(PAGES + "/" + id).org(org).bearer(p.token(squatter)).send(), 404);
+        assertError(p.get(PAGES + "/" + id).org(org).bearer(token(p, org, squatter)).send(), 404);
       }
       assertThat(p.sql("SELECT count(*) FROM pages.members WHERE page_id = $1::uuid", id).get(0).getLong(0)).isEqualTo(1);
 
       // the true owner of the address verifies it and accepts
       accounts.verify(org, "true-owner", "invitee@example.org");
-      eventually(() -> assertThat(p.get(PAGES + "/invitations/mine").org(org).bearer(p.token("true-owner")).send().json()
+      eventually(() -> assertThat(p.get(PAGES + "/invitations/mine").org(org).bearer(token(p, org, "true-owner")).send().json()
         .getLong("total")).isEqualTo(1));
       assertThat(accept(org, id, inviteId, "true-owner").status()).isEqualTo(201);
       assertThat(posts(org, id, "true-owner").json().getLong("total")).isEqualTo(1);
@@ -97,32 +97,32 @@ class InvitationLifecycleTest {
   void openInvitationsAreListedAndRevokedByWhoeverMayInvite() {
     String org = "lifecycle";
     String id = create(p, org, "owner", page("Lifecycle")).getString("id");
-    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, "admin")).send();
-    p.patch(PAGES + "/" + id + "/members/admin").org(org).bearer(token(p, "owner")).json(new JsonObject().put("role", "admin")).send();
-    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, "member")).send();
-    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, "other")).send();
+    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, org, "admin")).send();
+    p.patch(PAGES + "/" + id + "/members/admin").org(org).bearer(token(p, org, "owner")).json(new JsonObject().put("role", "admin")).send();
+    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, org, "member")).send();
+    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, org, "other")).send();
     String byOwner = invite(org, id, "owner", "a@example.org", null).json().getString("id");
     String byMember = invite(org, id, "member", "b@example.org", null).json().getString("id");
     String path = PAGES + "/" + id + "/invitations";
 
-    JsonObject all = p.get(path).org(org).bearer(token(p, "admin")).send().json();
+    JsonObject all = p.get(path).org(org).bearer(token(p, org, "admin")).send().json();
     assertThat(field(all.getJsonArray("data"), "id")).containsExactly(byOwner, byMember);
     assertThat(field(all.getJsonArray("data"), "email")).containsExactly("a@example.org", "b@example.org");
     // a plain member sees the invitations they sent, an outsider none
-    assertThat(field(p.get(path).org(org).bearer(token(p, "member")).send().json().getJsonArray("data"), "id"))
+    assertThat(field(p.get(path).org(org).bearer(token(p, org, "member")).send().json().getJsonArray("data"), "id"))
       .containsExactly(byMember);
-    assertError(p.get(path).org(org).bearer(token(p, "outsider")).send(), 403);
+    assertError(p.get(path).org(org).bearer(token(p, org, "outsider")).send(), 403);
     assertError(p.get(path).org(org).send(), 401);
 
     // revoke: not by another plain member, by the inviter or a manager
-    assertError(p.delete(path + "/" + byMember).org(org).bearer(token(p, "other")).send(), 403);
-    Res revoked = p.delete(path + "/" + byMember).org(org).bearer(token(p, "member")).send();
+    assertError(p.delete(path + "/" + byMember).org(org).bearer(token(p, org, "other")).send(), 403);
+    Res revoked = p.delete(path + "/" + byMember).org(org).bearer(token(p, org, "member")).send();
     assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
     assertThat(revoked.json().getString("status")).isEqualTo("revoked");
-    assertThat(p.delete(path + "/" + byMember).org(org).bearer(token(p, "owner")).send().errorCode()).isEqualTo("invitation_closed");
-    assertThat(p.delete(path + "/" + byOwner).org(org).bearer(token(p, "admin")).send().status()).isEqualTo(200);
-    assertThat(p.get(path).org(org).bearer(token(p, "owner")).send().json().getLong("total")).isZero();
-    assertError(p.delete(path + "/" + java.util.UUID.randomUUID()).org(org).bearer(token(p, "owner")).send(), 404);
+    assertThat(p.delete(path + "/" + byMember).org(org).bearer(token(p, org, "owner")).send().errorCode()).isEqualTo("invitation_closed");
+    assertThat(p.delete(path + "/" + byOwner).org(org).bearer(token(p, org, "admin")).send().status()).isEqualTo(200);
+    assertThat(p.get(path).org(org).bearer(token(p, org, "owner")).send().json().getLong("total")).isZero();
+    assertError(p.delete(path + "/" + java.util.UUID.randomUUID()).org(org).bearer(token(p, org, "owner")).send(), 404);
     // a revoked invitation cannot be accepted
     try (FakeAccounts accounts = new FakeAccounts(p)) {
       accounts.verify(org, "bee", "b@example.org");
@@ -146,7 +146,7 @@ class InvitationLifecycleTest {
       assertThat(ok.status()).as(ok.toString()).isEqualTo(201);
       assertThat(ok.json().getString("role")).isEqualTo("admin");
       // demoted; a new invitation to her address while she is a member does not promote her again
-      p.patch(PAGES + "/" + id + "/members/dora").org(org).bearer(token(p, "owner")).json(new JsonObject().put("role", "member")).send();
+      p.patch(PAGES + "/" + id + "/members/dora").org(org).bearer(token(p, org, "owner")).json(new JsonObject().put("role", "member")).send();
       String again = invite(org, id, "owner", "dora@example.org", "admin").json().getString("id");
       Res used = accept(org, id, again, "dora");
       assertThat(used.status()).isEqualTo(200);
@@ -154,7 +154,7 @@ class InvitationLifecycleTest {
 
       // removed: open invitations to her address are retired, she cannot come back with them
       String spare = invite(org, id, "owner", "dora@example.org", null).json().getString("id");
-      assertThat(p.delete(PAGES + "/" + id + "/members/dora").org(org).bearer(token(p, "owner")).send().status()).isEqualTo(200);
+      assertThat(p.delete(PAGES + "/" + id + "/members/dora").org(org).bearer(token(p, org, "owner")).send().status()).isEqualTo(200);
       assertThat(p.sql("SELECT status FROM pages.invitations WHERE id = $1::uuid", spare).get(0).getString(0)).isEqualTo("retired");
       assertThat(accept(org, id, spare, "dora").errorCode()).isEqualTo("invitation_closed");
       assertThat(p.sql("SELECT count(*) FROM pages.members WHERE page_id = $1::uuid AND user_id = 'dora'", id).get(0).getLong(0))
@@ -166,16 +166,16 @@ class InvitationLifecycleTest {
   void anInvitationGrantsNoMoreThanItsInviterMayGrantNowAndNothingOnceTheyLeft() {
     String org = "capped";
     String id = create(p, org, "olga", page("Capped")).getString("id");
-    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, "pete")).send();
-    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, "mia")).send();
+    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, org, "pete")).send();
+    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, org, "mia")).send();
     assertError(invite(org, id, "mia", "x@example.org", "admin"), 403);
     String asAdmin = invite(org, id, "olga", "ann@example.org", "admin").json().getString("id");
     String byMia = invite(org, id, "mia", "ben@example.org", null).json().getString("id");
     // olga hands the page to pete: she is an admin now and may no longer grant admin
-    assertThat(p.post(PAGES + "/" + id + "/transfer").org(org).bearer(token(p, "olga"))
+    assertThat(p.post(PAGES + "/" + id + "/transfer").org(org).bearer(token(p, org, "olga"))
       .json(new JsonObject().put("userId", "pete")).send().status()).isEqualTo(200);
     // mia leaves: her invitation grants nothing
-    p.post(PAGES + "/" + id + "/leave").org(org).bearer(token(p, "mia")).send();
+    p.post(PAGES + "/" + id + "/leave").org(org).bearer(token(p, org, "mia")).send();
     try (FakeAccounts accounts = new FakeAccounts(p)) {
       accounts.verify(org, "ann", "ann@example.org");
       accounts.verify(org, "ben", "ben@example.org");
@@ -197,11 +197,11 @@ class InvitationLifecycleTest {
     String id = create(p, org, "owner", page("Decline")).getString("id");
     String inviteId = invite(org, id, "owner", "dan@example.org", null).json().getString("id");
     // without profiles.account: mine is empty, accept cannot check the address (503)
-    assertThat(p.get(PAGES + "/invitations/mine").org(org).bearer(p.token("dan")).send().json().getLong("total")).isZero();
+    assertThat(p.get(PAGES + "/invitations/mine").org(org).bearer(token(p, org, "dan")).send().json().getLong("total")).isZero();
     assertError(accept(org, id, inviteId, "dan"), 503);
     try (FakeAccounts accounts = new FakeAccounts(p)) {
       accounts.verify(org, "dan", "dan@example.org");
-      Res d = p.post(PAGES + "/" + id + "/invitations/" + inviteId + "/decline").org(org).bearer(p.token("dan")).send();
+      Res d = p.post(PAGES + "/" + id + "/invitations/" + inviteId + "/decline").org(org).bearer(token(p, org, "dan")).send();
       assertThat(d.status()).as(d.toString()).isEqualTo(200);
       assertThat(d.json().getString("status")).isEqualTo("declined");
       assertThat(accept(org, id, inviteId, "dan").errorCode()).isEqualTo("invitation_closed");

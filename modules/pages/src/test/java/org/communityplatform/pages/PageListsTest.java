@@ -43,7 +43,7 @@ class PageListsTest {
     String cursor = null;
     for (int guard = 0; guard < 100; guard++) {
       Res r = p.get(url + (url.contains("?") ? "&" : "?") + "limit=10" + (cursor == null ? "" : "&cursor=" + cursor))
-        .org(org).bearer(token(p, "owner")).send();
+        .org(org).bearer(token(p, org, "owner")).send();
       assertThat(r.status()).as(r.toString()).isEqualTo(200);
       JsonArray data = r.json().getJsonArray("data");
       seen.addAll(field(data, idField));
@@ -64,17 +64,17 @@ class PageListsTest {
     List<String> all = new ArrayList<>(List.of("owner"));
     for (int i = 1; i <= 24; i++) {
       String u = "u" + (i < 10 ? "0" : "") + i;
-      p.post(path + "/join").org(org).bearer(token(p, u)).send();
+      p.post(path + "/join").org(org).bearer(token(p, org, u)).send();
       all.add(u);
     }
     int[] pageNo = {0};
     List<String> seen = walk(org, path + "/members", "userId", data -> {
       if (pageNo[0]++ == 0) {
         // the 3rd member of this page leaves; a seen member and an unseen one are promoted
-        p.post(path + "/leave").org(org).bearer(token(p, data.getJsonObject(2).getString("userId"))).send();
-        p.patch(path + "/members/" + data.getJsonObject(5).getString("userId")).org(org).bearer(token(p, "owner"))
+        p.post(path + "/leave").org(org).bearer(token(p, org, data.getJsonObject(2).getString("userId"))).send();
+        p.patch(path + "/members/" + data.getJsonObject(5).getString("userId")).org(org).bearer(token(p, org, "owner"))
           .json(new JsonObject().put("role", "admin")).send();
-        p.patch(path + "/members/u20").org(org).bearer(token(p, "owner")).json(new JsonObject().put("role", "admin")).send();
+        p.patch(path + "/members/u20").org(org).bearer(token(p, org, "owner")).json(new JsonObject().put("role", "admin")).send();
       }
     });
     List<String> stayed = new ArrayList<>(all);
@@ -86,7 +86,7 @@ class PageListsTest {
     int[] n = {0};
     List<String> members = walk(org, path + "/members?role=member", "userId", data -> {
       if (n[0]++ == 0) {
-        p.patch(path + "/members/" + data.getJsonObject(0).getString("userId")).org(org).bearer(token(p, "owner"))
+        p.patch(path + "/members/" + data.getJsonObject(0).getString("userId")).org(org).bearer(token(p, org, "owner"))
           .json(new JsonObject().put("role", "admin")).send();
       }
     });
@@ -104,7 +104,7 @@ class PageListsTest {
     int[] n = {0};
     List<String> seen = walk(org, PAGES, "id", data -> {
       if (n[0]++ == 0) {
-        p.delete(PAGES + "/" + data.getJsonObject(1).getString("id")).org(org).bearer(token(p, "owner")).send();
+        p.delete(PAGES + "/" + data.getJsonObject(1).getString("id")).org(org).bearer(token(p, org, "owner")).send();
         create(p, org, "owner", page("Newcomer"));
       }
     });
@@ -121,7 +121,7 @@ class PageListsTest {
     String path = PAGES + "/" + id + "/posts";
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 22; i++) {
-      Res r = p.post(path).org(org).bearer(token(p, "owner")).json(new JsonObject().put("body", "post " + i)
+      Res r = p.post(path).org(org).bearer(token(p, org, "owner")).json(new JsonObject().put("body", "post " + i)
         .put("announcement", i % 5 == 0)).send();
       assertThat(r.status()).as(r.toString()).isEqualTo(201);
       ids.add(r.json().getString("id"));
@@ -133,10 +133,10 @@ class PageListsTest {
       data.forEach(o -> flags.add(((JsonObject) o).getBoolean("announcement")));
       if (n[0]++ == 0) {
         // a new announcement and a new post arrive, a seen post goes
-        p.post(path).org(org).bearer(token(p, "owner")).json(new JsonObject().put("body", "late news").put("announcement", true)).send();
-        p.post(path).org(org).bearer(token(p, "owner")).json(new JsonObject().put("body", "late post")).send();
+        p.post(path).org(org).bearer(token(p, org, "owner")).json(new JsonObject().put("body", "late news").put("announcement", true)).send();
+        p.post(path).org(org).bearer(token(p, org, "owner")).json(new JsonObject().put("body", "late post")).send();
         deleted[0] = data.getJsonObject(7).getString("id");
-        p.delete(path + "/" + deleted[0]).org(org).bearer(token(p, "owner")).send();
+        p.delete(path + "/" + deleted[0]).org(org).bearer(token(p, org, "owner")).send();
       }
     });
     assertThat(seen).doesNotHaveDuplicates();

@@ -50,19 +50,19 @@ class PagePermissionMatrixTest {
     World() {
       page = create(p, org, "owner", page("Matrix")).getString("id");
       for (String u : new String[] {"admin", "member", "m2", "m3"}) {
-        p.post(PAGES + "/" + page + "/join").org(org).bearer(token(p, u)).send();
+        p.post(PAGES + "/" + page + "/join").org(org).bearer(token(p, org, u)).send();
       }
-      p.patch(PAGES + "/" + page + "/members/admin").org(org).bearer(token(p, "owner")).json(new JsonObject().put("role", "admin")).send();
-      invite = p.post(PAGES + "/" + page + "/invite").org(org).bearer(token(p, "owner"))
+      p.patch(PAGES + "/" + page + "/members/admin").org(org).bearer(token(p, org, "owner")).json(new JsonObject().put("role", "admin")).send();
+      invite = p.post(PAGES + "/" + page + "/invite").org(org).bearer(token(p, org, "owner"))
         .json(new JsonObject().put("email", "guest@example.org")).send().json().getString("id");
       JsonObject reason = new JsonObject().put("targetUserId", "m3").put("reason", "set up");
-      p.post(PAGES + "/" + page + "/bans").org(org).bearer(token(p, "owner")).json(reason).send();
-      p.post(PAGES + "/" + page + "/mutes").org(org).bearer(token(p, "owner")).json(reason.copy().put("targetUserId", "m2")).send();
+      p.post(PAGES + "/" + page + "/bans").org(org).bearer(token(p, org, "owner")).json(reason).send();
+      p.post(PAGES + "/" + page + "/mutes").org(org).bearer(token(p, org, "owner")).json(reason.copy().put("targetUserId", "m2")).send();
     }
 
     TestPlatform.Req as(TestPlatform.Req r, String actor) {
       r.org(org);
-      return actor == null ? r : r.bearer(token(p, actor));
+      return actor == null ? r : r.bearer(token(p, org, actor));
     }
   }
 

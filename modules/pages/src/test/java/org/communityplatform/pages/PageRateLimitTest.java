@@ -47,15 +47,15 @@ class PageRateLimitTest {
   }
 
   private static Res post(String org, String id, String user) {
-    return p.post(PAGES + "/" + id + "/posts").org(org).bearer(token(p, user)).json(new JsonObject().put("body", "hi")).send();
+    return p.post(PAGES + "/" + id + "/posts").org(org).bearer(token(p, org, user)).json(new JsonObject().put("body", "hi")).send();
   }
 
   @Test
   void postsCountDownPerUserThenPerAddressAndAnswer429WithRetryAfter() {
     String org = "rl-posts";
     String id = create(p, org, "owner", page("Busy")).getString("id");
-    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, "second")).send();
-    token(p, "stranger");
+    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, org, "second")).send();
+    token(p, org, "stranger");
     // wait for a fresh window so that the count cannot straddle two windows
     long now = p.clock().instant().getEpochSecond();
     p.clock().advance(Duration.ofSeconds(60 - Math.floorMod(now, 60)));
@@ -92,26 +92,26 @@ class PageRateLimitTest {
   @Test
   void joinsAndInvitesAreLimitedToo() {
     String org = "rl-joins";
-    token(p, "owner");
-    token(p, "hopper");
+    token(p, org, "owner");
+    token(p, org, "hopper");
     long now = p.clock().instant().getEpochSecond();
     p.clock().advance(Duration.ofSeconds(60 - Math.floorMod(now, 60)));
     String a = create(p, org, "owner", page("A")).getString("id");
     String b = create(p, org, "owner", page("B")).getString("id");
     String c = create(p, org, "owner", page("C")).getString("id");
-    Res first = p.post(PAGES + "/" + a + "/join").org(org).bearer(token(p, "hopper")).send();
+    Res first = p.post(PAGES + "/" + a + "/join").org(org).bearer(token(p, org, "hopper")).send();
     assertThat(first.status()).isEqualTo(201);
     assertThat(first.header("RateLimit")).startsWith("\"pageJoins\";r=1;");
-    assertThat(p.post(PAGES + "/" + b + "/join").org(org).bearer(token(p, "hopper")).send().status()).isEqualTo(201);
-    Res third = p.post(PAGES + "/" + c + "/join").org(org).bearer(token(p, "hopper")).send();
+    assertThat(p.post(PAGES + "/" + b + "/join").org(org).bearer(token(p, org, "hopper")).send().status()).isEqualTo(201);
+    Res third = p.post(PAGES + "/" + c + "/join").org(org).bearer(token(p, org, "hopper")).send();
     assertError(third, 429);
     assertThat(third.header("Retry-After")).isNotBlank();
     assertThat(p.sql("SELECT count(*) FROM pages.members WHERE page_id = $1::uuid", c).get(0).getLong(0)).isEqualTo(1);
 
-    assertThat(p.post(PAGES + "/" + a + "/invite").org(org).bearer(token(p, "owner")).json(new JsonObject().put("email", "x1@example.org"))
+    assertThat(p.post(PAGES + "/" + a + "/invite").org(org).bearer(token(p, org, "owner")).json(new JsonObject().put("email", "x1@example.org"))
       .send().header("RateLimit")).startsWith("\"pageInvites\";r=1;");
-    p.post(PAGES + "/" + a + "/invite").org(org).bearer(token(p, "owner")).json(new JsonObject().put("email", "x2@example.org")).send();
-    Res inv = p.post(PAGES + "/" + a + "/invite").org(org).bearer(token(p, "owner")).json(new JsonObject().put("email", "x3@example.org")).send();
+    p.post(PAGES + "/" + a + "/invite").org(org).bearer(token(p, org, "owner")).json(new JsonObject().put("email", "x2@example.org")).send();
+    Res inv = p.post(PAGES + "/" + a + "/invite").org(org).bearer(token(p, org, "owner")).json(new JsonObject().put("email", "x3@example.org")).send();
     assertError(inv, 429);
     assertThat(p.sql("SELECT count(*) FROM pages.invitations WHERE page_id = $1::uuid", a).get(0).getLong(0)).isEqualTo(2);
   }
