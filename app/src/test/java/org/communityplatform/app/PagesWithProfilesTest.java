@@ -12,8 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Pages and profiles together: member rows carry the real public profile (one profiles.lookup per
- * page of rows), and an invitation sent to an email without an account becomes a membership when
- * someone registers with that email (events.profiles.user.created).
+ * page of rows) with the email shown only to the page's owner and admins; an invitation never
+ * becomes a membership by itself, neither when someone registers with that email nor when the
+ * invitee already has an account (issue 10: only a verified address accepts).
  */
 class PagesWithProfilesTest {
 
@@ -39,7 +40,12 @@ class PagesWithProfilesTest {
   }
 
   private static JsonArray members(String org, String pageId) {
-    Res r = p.get(PAGES + "/" + pageId + "/members").org(org).send();
+    return members(org, pageId, null);
+  }
+
+  private static JsonArray members(String org, String pageId, String token) {
+    TestPlatform.Req q = p.get(PAGES + "/" + pageId + "/members").org(org);
+    Res r = (token == null ? q : q.bearer(token)).send();
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     return r.json().getJsonArray("data");
   }
@@ -54,10 +60,12 @@ class PagesWithProfilesTest {
     String pageId = page.json().getString("id");
     assertThat(page.json().getString("ownerEmail")).isEqualTo("olive@example.org");
 
-    JsonObject ownerRow = members(org, pageId).getJsonObject(0);
+    JsonObject ownerRow = members(org, pageId, owner).getJsonObject(0);
     assertThat(ownerRow.getString("source")).isEqualTo("auto");
     assertThat(ownerRow.getJsonObject("profile")).isNotNull();
     assertThat(ownerRow.getJsonObject("profile").getString("email")).isEqualTo("olive@example.org");
+    // an anonymous reader sees the profile without the address (issue 10, item 9)
+    assertThat(members(org, pageId).getJsonObject(0).getJsonObject("profile").getValue("email")).isNull();
 
     Res inv = p.post(PAGES + "/" + pageId + "/invite").org(org).bearer(owner)
       .json(new JsonObject().put("email", "latecomer@example.org")).send();
@@ -65,24 +73,17 @@ class PagesWithProfilesTest {
     assertThat(inv.json().getString("status")).isEqualTo("pending");
     assertThat(members(org, pageId)).hasSize(1);
 
+    // registering with the address (not verified) makes nobody a member
     register(org, "latecomer");
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (members(org, pageId).size() < 2 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-    }
-    JsonArray rows = members(org, pageId);
-    assertThat(rows).hasSize(2);
-    JsonObject late = rows.getJsonObject(1);
-    assertThat(late.getString("source")).isEqualTo("invitation");
-    assertThat(late.getString("invitedBy")).isEqualTo(ownerRow.getString("userId"));
-    assertThat(late.getJsonObject("profile").getString("email")).isEqualTo("latecomer@example.org");
+    Thread.sleep(300);
+    assertThat(members(org, pageId)).hasSize(1);
 
-    // an invitee who already has an account becomes a member at once (profiles.byEmail)
+    // an invitee who already has an account gets a pending invitation, not a membership
     register(org, "known");
     Res known = p.post(PAGES + "/" + pageId + "/invite").org(org).bearer(owner)
       .json(new JsonObject().put("email", "known@example.org")).send();
     assertThat(known.status()).as(known.toString()).isEqualTo(201);
-    assertThat(known.json().getString("status")).isEqualTo("member");
-    assertThat(members(org, pageId)).hasSize(3);
+    assertThat(known.json().getString("status")).isEqualTo("pending");
+    assertThat(members(org, pageId)).hasSize(1);
   }
 }

@@ -14,6 +14,6 @@ public final class PagesModule implements PlatformModule {
 
   @Override
   public Deployable createVerticle(ModuleContext context) {
-    return new PagesVerticle(new PagesStore(context.pool(), context.clock()), context.outbox(), context.config());
+    return new PagesVerticle(context);
   }
 }

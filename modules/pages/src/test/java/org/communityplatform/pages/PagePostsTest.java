@@ -1,11 +1,12 @@
 package org.communityplatform.pages;
 
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.communityplatform.pages.PagesTestSupport.PAGES;
@@ -18,27 +19,24 @@ import static org.communityplatform.pages.PagesTestSupport.token;
 /** Page posts and announcements. */
 class PagePostsTest {
 
+  @RegisterExtension
+  static final PlatformExtension PLATFORM = PlatformExtension.create();
   static TestPlatform p;
 
   @BeforeAll
-  static void start() {
-    p = TestPlatform.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
+  static void bind() {
+    p = PLATFORM.get();
   }
 
   private static Res post(String org, String pageId, String user, JsonObject body) {
-    return p.post(PAGES + "/" + pageId + "/posts").org(org).bearer(token(p, user)).json(body).send();
+    return p.post(PAGES + "/" + pageId + "/posts").org(org).bearer(token(p, org, user)).json(body).send();
   }
 
   @Test
   void membersPostOwnersAndAdminsAnnounceAndAnnouncementsListFirst() {
     String org = "posts";
     String id = create(p, org, "editor", page("News room")).getString("id");
-    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, "reader")).send();
+    p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, org, "reader")).send();
 
     Res first = post(org, id, "reader", new JsonObject().put("body", "First!"));
     assertThat(first.status()).as(first.toString()).isEqualTo(201);
@@ -76,14 +74,14 @@ class PagePostsTest {
     String org = "post-delete";
     String id = create(p, org, "mod", page("Moderated")).getString("id");
     for (String u : new String[] {"writer", "other"}) {
-      p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, u)).send();
+      p.post(PAGES + "/" + id + "/join").org(org).bearer(token(p, org, u)).send();
     }
     String a = post(org, id, "writer", new JsonObject().put("body", "one")).json().getString("id");
     String b = post(org, id, "writer", new JsonObject().put("body", "two")).json().getString("id");
-    assertError(p.delete(PAGES + "/" + id + "/posts/" + a).org(org).bearer(token(p, "other")).send(), 403);
-    assertThat(p.delete(PAGES + "/" + id + "/posts/" + a).org(org).bearer(token(p, "writer")).send().status()).isEqualTo(200);
-    assertThat(p.delete(PAGES + "/" + id + "/posts/" + b).org(org).bearer(token(p, "mod")).send().status()).isEqualTo(200);
-    assertError(p.delete(PAGES + "/" + id + "/posts/" + b).org(org).bearer(token(p, "mod")).send(), 404);
+    assertError(p.delete(PAGES + "/" + id + "/posts/" + a).org(org).bearer(token(p, org, "other")).send(), 403);
+    assertThat(p.delete(PAGES + "/" + id + "/posts/" + a).org(org).bearer(token(p, org, "writer")).send().status()).isEqualTo(200);
+    assertThat(p.delete(PAGES + "/" + id + "/posts/" + b).org(org).bearer(token(p, org, "mod")).send().status()).isEqualTo(200);
+    assertError(p.delete(PAGES + "/" + id + "/posts/" + b).org(org).bearer(token(p, org, "mod")).send(), 404);
     assertThat(p.get(PAGES + "/" + id + "/posts").org(org).send().json().getLong("total")).isZero();
   }
 
@@ -93,9 +91,9 @@ class PagePostsTest {
     String id = create(p, org, "insider", page("Inner circle").put("visibility", "private")).getString("id");
     assertThat(post(org, id, "insider", new JsonObject().put("body", "secret plans")).status()).isEqualTo(201);
     assertError(p.get(PAGES + "/" + id + "/posts").org(org).send(), 404);
-    assertError(p.get(PAGES + "/" + id + "/posts").org(org).bearer(token(p, "spy")).send(), 404);
+    assertError(p.get(PAGES + "/" + id + "/posts").org(org).bearer(token(p, org, "spy")).send(), 404);
     assertError(post(org, id, "spy", new JsonObject().put("body", "let me in")), 404);
-    assertThat(p.get(PAGES + "/" + id + "/posts").org(org).bearer(token(p, "insider")).send().json().getLong("total")).isEqualTo(1);
+    assertThat(p.get(PAGES + "/" + id + "/posts").org(org).bearer(token(p, org, "insider")).send().json().getLong("total")).isEqualTo(1);
 
     assertError(post(org, id, "insider", new JsonObject()), 400);
     assertError(post(org, id, "insider", new JsonObject().put("body", "")), 400);
@@ -103,7 +101,7 @@ class PagePostsTest {
     assertError(post(org, id, "insider", new JsonObject().put("body", "x".repeat(20001))), 400);
     assertError(post(org, id, "insider", new JsonObject().put("body", "ok").put("announcement", "yes")), 400);
     assertError(post(org, id, "insider", new JsonObject().put("body", "ok").put("pinned", true)), 400);
-    assertError(p.get(PAGES + "/" + id + "/posts?announcement=maybe").org(org).bearer(token(p, "insider")).send(), 400);
+    assertError(p.get(PAGES + "/" + id + "/posts?announcement=maybe").org(org).bearer(token(p, org, "insider")).send(), 400);
     assertThat(p.sql("SELECT count(*) FROM pages.posts WHERE page_id = $1::uuid", id).get(0).getLong(0)).isEqualTo(1);
   }
 }

@@ -18,8 +18,21 @@ final class PagesTestSupport {
   private PagesTestSupport() {
   }
 
-  static String token(TestPlatform p, String user) {
-    return p.token(user, new JsonObject().put("email", user + "@example.org"));
+  private static final java.util.Map<String, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A token of {@code user} in organisation {@code org} (a token belongs to one organisation; email
+   * claim {@code <user>@example.org}), issued once per platform, organisation and user: tokens carry the platform clock's iat, which the JWT library checks against the real clock,
+   * so a test that moves the platform clock uses tokens issued before it moved.
+   */
+  static String token(TestPlatform p, String org, String user) {
+    return TOKENS.computeIfAbsent(System.identityHashCode(p) + "|" + org + "|" + user,
+      k -> p.token(user, new JsonObject().put("email", user + "@example.org").put("org", org)));
+  }
+
+  /** Puts the platform clock back to real time (after a test moved it), so fresh tokens are valid again. */
+  static void resetClock(TestPlatform p) {
+    p.clock().advance(java.time.Duration.between(java.time.Instant.now(), p.clock().instant()).negated());
   }
 
   static JsonObject page(String name) {
@@ -27,7 +40,7 @@ final class PagesTestSupport {
   }
 
   static JsonObject create(TestPlatform p, String org, String owner, JsonObject body) {
-    Res r = p.post(PAGES).org(org).bearer(token(p, owner)).json(body).send();
+    Res r = p.post(PAGES).org(org).bearer(token(p, org, owner)).json(body).send();
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return r.json();
   }
