@@ -48,7 +48,7 @@ final class ReportOps {
     String me = req.requireUser();
     String org = req.org();
     return limits.acquire(org, me, req.clientAddress())
-      .compose(granted -> file(req, me, org).map(granted::on)
+      .compose(granted -> Future.succeededFuture().compose(x -> file(req, me, org)).map(granted::on)
         .recover(err -> Future.failedFuture(granted.on(ApiError.from(err)))));
   }
 
@@ -97,9 +97,10 @@ final class ReportOps {
           throw new ApiError(409, "already_reported", "you already have an open report on this target",
             new JsonObject().put("reportId", existing.toString()));
         }
+        // no target id and no details in the event: who or what was reported is for the moderators' queue
         Event created = Event.of("report.created", org).actor(me).subject("reportId", r.id)
           .subject(Place.idField(target.placeType()), target.placeId())
-          .data(new JsonObject().put("targetType", target.type()).put("targetId", target.id()).put("reason", r.reason));
+          .data(new JsonObject().put("targetType", target.type()).put("reason", r.reason));
         return env.store.insert(conn, r).compose(x -> env.events.append(conn, created));
       }))
       .map(x -> ApiReply.created(Views.report(r)));
@@ -206,7 +207,7 @@ final class ReportOps {
           List<Event> events = new java.util.ArrayList<>();
           for (UUID x : ids) {
             events.add(Event.of("report.resolved", org).actor(me).subject("reportId", x).subject(placeField, t.placeId())
-              .data(new JsonObject().put("targetType", t.type()).put("targetId", t.id()).put("action", action)));
+              .data(new JsonObject().put("targetType", t.type()).put("action", action)));
           }
           AuditEntry entry = AuditEntry.of(org, "report.resolved").actor(me).target(t.type(), t.id()).scope(t.placeId())
             .before(new JsonObject().put("status", Report.OPEN).put("openReports", ids.size()))

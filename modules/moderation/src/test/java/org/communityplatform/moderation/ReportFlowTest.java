@@ -183,7 +183,8 @@ class ReportFlowTest {
     Calls.assertError(calls.report(org, "a", Calls.post(java.util.UUID.randomUUID().toString(), "spam")), 404);
     Calls.assertError(calls.report(org, "a", Calls.post("not-a-uuid", "spam")), 404);
     Calls.assertError(calls.report(Calls.org(), "a", Calls.post(w[1], "spam")), 404);
-    Calls.assertError(calls.report(org, "a", Calls.post(w[1], "spam").put("communityId", other)), 400);
+    Res mismatch = Calls.assertError(calls.report(org, "a", Calls.post(w[1], "spam").put("communityId", other)), 400);
+    assertThat(mismatch.header("RateLimit")).contains("reportsPerUser");
     Calls.assertError(calls.report(org, "a", Calls.post(w[1], "spam").put("pageId", other)), 400);
     Calls.assertError(calls.report(org, "a", Calls.member("a", w[0], "spam")), 400);
     Calls.assertError(calls.report(org, "a", Calls.member("nobody", w[0], "spam")), 404);
