@@ -18,8 +18,12 @@ final class Settings {
     if (askTimeoutMs < 100 || askTimeoutMs > 60_000) {
       throw new IllegalArgumentException("modules.moderation.askTimeoutMs must be between 100 and 60000");
     }
-    if (queueMaxLimit < 1 || queueMaxLimit > 1000 || auditMaxLimit < 1 || auditMaxLimit > 1000) {
-      throw new IllegalArgumentException("modules.moderation.queueMaxLimit and auditMaxLimit must be between 1 and 1000");
+    // the contract's own maxima (100 and 200) bound what a client can ask for; these may only lower them
+    if (queueMaxLimit < 1 || queueMaxLimit > 100) {
+      throw new IllegalArgumentException("modules.moderation.queueMaxLimit must be between 1 and 100");
+    }
+    if (auditMaxLimit < 1 || auditMaxLimit > 200) {
+      throw new IllegalArgumentException("modules.moderation.auditMaxLimit must be between 1 and 200");
     }
   }
 }
