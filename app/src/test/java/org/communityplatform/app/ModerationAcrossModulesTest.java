@@ -47,8 +47,12 @@ class ModerationAcrossModulesTest {
     }
   }
 
+  private static final String ORG = "moderation-" + UUID.randomUUID().toString().substring(0, 8);
+
+  /** A token of the user in this test's organisation (the gateway refuses an orgid other than the token's). */
   private static String token(String user) {
-    return p.get().token(user, new JsonObject().put("email", user + "@example.org").put("name", "User " + user));
+    return p.get().token(user, new JsonObject().put("email", user + "@example.org").put("name", "User " + user)
+      .put("org", ORG));
   }
 
   private static Res ok(Res r, int status) {
@@ -58,7 +62,7 @@ class ModerationAcrossModulesTest {
 
   @Test
   void aReportedPostResolvedWithABanIsGoneItsAuthorIsBannedAndBothLogsHoldTheActs() {
-    String org = "moderation-" + UUID.randomUUID().toString().substring(0, 8);
+    String org = ORG;
     TestPlatform t = p.get();
     String c = ok(t.post("/api/communities").org(org).bearer(token("owner"))
       .json(new JsonObject().put("name", "Gardeners")).send(), 201).json().getString("id");
@@ -97,7 +101,7 @@ class ModerationAcrossModulesTest {
       .getLong("total")).isZero();
 
     // the audit log: the ban (by the communities module) and the resolution (by moderation), chained
-    String admin = t.token("org-admin", new JsonObject().put("roles", new JsonArray().add("admin")));
+    String admin = t.token("org-admin", new JsonObject().put("roles", new JsonArray().add("admin")).put("org", org));
     JsonArray audit = ok(t.get("/api/admin/audit").org(org).bearer(admin).send(), 200).json().getJsonArray("data");
     List<String> acts = new ArrayList<>();
     audit.forEach(e -> acts.add(((JsonObject) e).getString("action") + " " + ((JsonObject) e).getString("targetId")));

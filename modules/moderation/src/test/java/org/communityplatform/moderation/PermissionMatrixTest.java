@@ -132,7 +132,7 @@ class PermissionMatrixTest {
   void theAuditRoutesAnswerOrganisationAdminsAndApiTokensOnly() {
     String org = Calls.org();
     Res created = p.get().post("/api/admin/api-tokens").org(org)
-      .bearer(p.get().token("boss", new JsonObject().put("roles", new JsonArray().add("admin"))))
+      .bearer(p.get().token("boss", new JsonObject().put("roles", new JsonArray().add("admin")).put("org", org)))
       .json(new JsonObject().put("name", "matrix")).send();
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     String apiToken = created.json().getString("token");
@@ -143,11 +143,13 @@ class PermissionMatrixTest {
       for (int i = 0; i < callers.length; i++) {
         var req = p.get().get(path).org(org);
         switch (callers[i]) {
-          case "org admin" -> req.bearer(p.get().token("boss", new JsonObject().put("roles", new JsonArray().add("admin"))));
+          case "org admin" -> req.bearer(p.get().token("boss", new JsonObject().put("roles", new JsonArray().add("admin"))
+            .put("org", org)));
           case "api token" -> req.header("x-api-token", apiToken);
           case "admin of another org" -> req.bearer(p.get().token("boss2", new JsonObject()
             .put("roles", new JsonArray().add("admin")).put("org", Calls.org())));
-          case "moderator" -> req.bearer(p.get().token("mod", new JsonObject().put("roles", new JsonArray().add("moderator"))));
+          case "moderator" -> req.bearer(p.get().token("mod", new JsonObject().put("roles", new JsonArray().add("moderator"))
+            .put("org", org)));
           default -> { }
         }
         Res r = req.send();

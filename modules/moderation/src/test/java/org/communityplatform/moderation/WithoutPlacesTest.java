@@ -30,7 +30,7 @@ class WithoutPlacesTest {
     Calls.assertError(calls.pageQueue(org, "a", id), 503);
     Calls.assertError(calls.resolve(org, "a", id, Calls.action("dismiss")), 404);
     Res audit = p.get().get("/api/admin/audit").org(org)
-      .bearer(p.get().token("boss", new JsonObject().put("roles", new JsonArray().add("admin")))).send();
+      .bearer(p.get().token("boss", new JsonObject().put("roles", new JsonArray().add("admin")).put("org", org))).send();
     assertThat(audit.status()).as(audit.toString()).isEqualTo(200);
   }
 }
