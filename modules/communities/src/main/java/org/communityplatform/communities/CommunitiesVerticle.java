@@ -43,6 +43,7 @@ final class CommunitiesVerticle extends ApiVerticle {
     new AdminOps(env).register(registry);
     new JoinOps(env).register(registry);
     new ContentOps(env).register(registry);
+    new ExportOps(new ExportStore(ctx.pool())).register(this::internal);
 
     // module to module: is this user a member of that community, and with which role?
     internal("communities.membership", msg -> {
