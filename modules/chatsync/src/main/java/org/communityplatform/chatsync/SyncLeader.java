@@ -171,7 +171,7 @@ final class SyncLeader {
           })))
       .onComplete(ar -> {
         ingesting = false;
-        if (ar.failed()) {
+        if (ar.failed() && !stopped) {
           LOG.warn("chatsync: reading the event log failed: {}", ar.cause().toString());
         }
         boolean more = ar.succeeded() && ar.result() >= settings.batchSize;
@@ -203,7 +203,9 @@ final class SyncLeader {
     store.dueHeads(OffsetDateTime.now(clock), List.copyOf(busy), room).onComplete(ar -> {
       picking = false;
       if (ar.failed()) {
-        LOG.warn("chatsync: reading due steps failed: {}", ar.cause().toString());
+        if (!stopped) {
+          LOG.warn("chatsync: reading due steps failed: {}", ar.cause().toString());
+        }
       } else {
         for (Row step : ar.result()) {
           String queue = step.getString("queue");
