@@ -230,4 +230,38 @@ class ChatSyncTest {
       .isEqualTo(404);
     tp.sql("DELETE FROM chatsync.steps WHERE id = $1", id);
   }
+
+  @Test
+  void aStreamThatDoesNotAnswerTimesOutIsRetriedAndSlowsNoRequest() {
+    TestPlatform tp = p.get();
+    String c = UUID.randomUUID().toString();
+    stream.hangNext(2);
+    append(tp, List.of(event("community.created", "hal", subject("communityId", c), new JsonObject().put("name", "Night owls"))));
+    await("a call timed out", () -> !tp.sql("SELECT 1 FROM chatsync.steps WHERE last_error LIKE 'no answer%'").isEmpty());
+    // while Stream hangs, writes and reads of the platform go on: the sync is on no request's path
+    append(tp, List.of(event("community.member.joined", "ian", subject("communityId", c, "userId", "ian"), new JsonObject())));
+    Res state = tp.get("/api/admin/integrations/stream").bearer(admin).send();
+    assertThat(state.status()).isEqualTo(200);
+    assertThat(state.json().getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("lastError")))
+      .anySatisfy(e -> assertThat(e).startsWith("no answer from Stream"));
+    awaitDrained(tp);
+    assertThat(stream.channel("community-" + c).name).isEqualTo("Night owls");
+    assertThat(stream.channel("community-" + c).members).containsExactlyInAnyOrder("hal", "ian");
+    assertThat(stream.problems()).isEmpty();
+  }
+
+  @Test
+  void aMembersNewDisplayNameReachesStream() {
+    TestPlatform tp = p.get();
+    String c = UUID.randomUUID().toString();
+    append(tp, List.of(event("community.created", "ivy", subject("communityId", c), new JsonObject().put("name", "Poets"))));
+    awaitDrained(tp);
+    int upserts = (int) stream.calls().stream().filter(call -> call.path().equals("/users")).count();
+    append(tp, List.of(event("profile.updated", "ivy", subject("userId", "ivy"), new JsonObject()),
+      event("profile.updated", "nobody-synced", subject("userId", "nobody-synced"), new JsonObject())));
+    awaitDrained(tp);
+    List<StreamStandIn.Call> users = stream.calls().stream().filter(call -> call.path().equals("/users")).toList();
+    assertThat(users).hasSize(upserts + 1);
+    assertThat(users.get(users.size() - 1).body().getJsonObject("users").fieldNames()).containsExactly("ivy");
+  }
 }

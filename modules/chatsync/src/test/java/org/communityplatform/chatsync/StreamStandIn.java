@@ -72,6 +72,7 @@ public final class StreamStandIn implements AutoCloseable {
   private final Map<String, JsonObject> users = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
   private final Map<String, Channel> channels = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
   private final AtomicInteger failing = new AtomicInteger();
+  private final AtomicInteger hanging = new AtomicInteger();
   private volatile boolean down;
 
   private StreamStandIn() {
@@ -95,6 +96,11 @@ public final class StreamStandIn implements AutoCloseable {
 
   public void up() {
     down = false;
+  }
+
+  /** The next {@code n} calls get no answer at all (the caller's time-out ends them). */
+  public void hangNext(int n) {
+    hanging.set(n);
   }
 
   /** The next {@code n} calls answer 503. */
@@ -150,6 +156,7 @@ public final class StreamStandIn implements AutoCloseable {
     users.clear();
     channels.clear();
     failing.set(0);
+    hanging.set(0);
     down = false;
   }
 
@@ -159,6 +166,10 @@ public final class StreamStandIn implements AutoCloseable {
     if (problem != null) {
       record(req, path, body, problem);
       reply(req, 401, new JsonObject().put("message", problem));
+      return;
+    }
+    if (hanging.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      calls.add(new Call(req.method().name(), path, body, null));
       return;
     }
     if (down || failing.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
