@@ -248,8 +248,13 @@ public final class Platform {
     for (ModuleLoader.ModuleState s : routedModules()) {
       contracts.add(s.module.name(), Contracts.readYaml(s.module.getClass().getClassLoader(), s.module.contract()));
     }
-    CoreOperations core = new CoreOperations(auth, clock);
-    Gateway gateway = new Gateway(vertx, contracts, auth, http.getLong("requestTimeoutMs"), core.handlers());
+    CoreOperations core = new CoreOperations(auth.apiTokens(), audit, database.pool(), clock);
+    Gateway gateway;
+    try {
+      gateway = new Gateway(vertx, contracts, auth, http, core.handlers());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     HealthChecks checks = HealthChecks.create(vertx);
     checks.register("database", 2000, p -> database.pool().query("SELECT 1").execute()
       .onSuccess(r -> p.complete(Status.OK()))
@@ -270,7 +275,7 @@ public final class Platform {
     }).compose(router -> servers.start(vertx, router, new HttpServerOptions()
         .setHost(http.getString("host")).setPort(http.getInteger("port"))
         .setMaxInitialLineLength(8192).setCompressionSupported(false).setTcpNoDelay(true),
-        http.getInteger("instances") > 0 ? http.getInteger("instances") : Runtime.getRuntime().availableProcessors()))
+        http.getInteger("instances") > 0 ? http.getInteger("instances") : Runtime.getRuntime().availableProcessors(), http))
       .map(port -> {
         LOG.info("HTTP API listening on {}:{} ({} operations)", http.getString("host"), port,
           contracts.operations().size());
