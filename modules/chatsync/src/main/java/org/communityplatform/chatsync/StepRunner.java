@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Carries out one step at Stream and records the outcome: done, or a failed attempt with its error and
@@ -28,6 +30,9 @@ final class StepRunner {
   private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
   /** Stream upserts at most 100 users per request. */
   private static final int USERS_PER_CALL = 100;
+  /** Steps of a queue looked at for merging with its head. */
+  private static final int MERGE_WINDOW = 200;
+  private static final Set<String> MERGEABLE = Set.of("upsert_users", "add_members", "remove_members");
 
   private final Vertx vertx;
   private final SyncStore store;
@@ -45,8 +50,50 @@ final class StepRunner {
     this.backoff = new Backoff(settings.retryBaseMs, settings.retryMaxMs);
   }
 
-  /** Runs the step and records its outcome; the future fails only when the outcome could not be recorded. */
+  /**
+   * Runs the step and records its outcome; the future fails only when the outcome could not be recorded.
+   * Member changes waiting right behind it in its queue go with it in one call (a burst of joins to one
+   * community is a few calls, not one per member): upserts and additions together (every user still
+   * upserted before being added), removals together. On failure only the head counts an attempt.
+   */
   Future<Void> run(Row step) {
+    String kind = step.getString("kind");
+    if (!MERGEABLE.contains(kind)) {
+      return runOne(step);
+    }
+    return store.queueFront(step.getString("queue"), MERGE_WINDOW).compose(front -> {
+      List<Row> batch = new ArrayList<>();
+      Set<String> adds = new LinkedHashSet<>();
+      Set<String> upserts = new LinkedHashSet<>();
+      boolean removing = kind.equals("remove_members");
+      for (Row r : front) {
+        String k = r.getString("kind");
+        boolean fits = removing ? k.equals("remove_members") : !k.equals("remove_members") && MERGEABLE.contains(k);
+        List<String> ids = strings(r.getJsonObject("payload").getJsonArray("userIds"));
+        if (!"pending".equals(r.getString("status")) || !fits || (!batch.isEmpty() && adds.size() + ids.size() > USERS_PER_CALL)) {
+          break;
+        }
+        batch.add(r);
+        (k.equals("upsert_users") ? upserts : adds).addAll(ids);
+      }
+      if (batch.size() <= 1 || batch.get(0).getLong("id").longValue() != step.getLong("id").longValue()) {
+        return runOne(step);
+      }
+      String org = step.getString("org");
+      String type = step.getString("channel_type");
+      String channel = step.getString("queue");
+      JsonArray members = new JsonArray(new ArrayList<>(adds));
+      Future<String> outcome = removing
+        ? gone(stream.removeMembers(type, channel, members), "the channel is not at Stream")
+        : upsert(org, new ArrayList<>(upserts)).compose(x -> adds.isEmpty() ? Future.succeededFuture((String) null)
+          : gone(stream.addMembers(type, channel, members), "the channel is not at Stream"));
+      List<Long> ids = new ArrayList<>();
+      batch.forEach(r -> ids.add(r.getLong("id")));
+      return outcome.compose(note -> store.markAllDone(ids, now()), err -> failed(step, err));
+    });
+  }
+
+  private Future<Void> runOne(Row step) {
     long id = step.getLong("id");
     Future<String> outcome;
     try {

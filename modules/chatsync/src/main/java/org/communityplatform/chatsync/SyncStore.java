@@ -154,6 +154,18 @@ final class SyncStore {
       .execute(Tuple.of(now, busy.toArray(new String[0]), limit)));
   }
 
+  /** The first unfinished steps of a queue, in order (the head first). */
+  Future<List<Row>> queueFront(String queue, int limit) {
+    return rows(pool.preparedQuery("SELECT " + STEP_COLUMNS + " FROM chatsync.steps WHERE queue = $1 AND status <> 'done' "
+        + "ORDER BY id LIMIT $2").execute(Tuple.of(queue, limit)));
+  }
+
+  /** Marks several steps done at once (steps merged into one call). */
+  Future<Void> markAllDone(List<Long> ids, OffsetDateTime now) {
+    return pool.preparedQuery("UPDATE chatsync.steps SET status = 'done', attempts = attempts + 1, done_at = $2, "
+        + "updated_at = $2 WHERE id = ANY($1)").execute(Tuple.of(ids.toArray(new Long[0]), now)).mapEmpty();
+  }
+
   /** The earliest time an open queue's head is due, or null when nothing waits. */
   Future<OffsetDateTime> nextDue() {
     return pool.query("SELECT min(h.next_attempt_at) FROM (SELECT DISTINCT ON (queue) status, next_attempt_at "

@@ -6,7 +6,6 @@ import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,14 +34,9 @@ class ChatSyncTest {
   @RegisterExtension
   static final PlatformExtension p = PlatformExtension.with(SyncFixture.config(stream));
 
-  static String admin;
-  static String someone;
-
-  /** Tokens first: later tests move the platform clock, and a token's iat follows it. */
-  @BeforeAll
-  static void tokens() {
-    admin = p.get().token("ops-admin", new JsonObject().put("roles", new JsonArray().add("admin")));
-    someone = p.get().token("someone");
+  /** A platform admin's token, issued now (tests move the platform clock, which tokens follow). */
+  private static String admin() {
+    return p.get().token("ops-admin", new JsonObject().put("roles", new JsonArray().add("admin")));
   }
 
   @AfterAll
@@ -159,7 +153,7 @@ class ChatSyncTest {
     await("the outage seen by the sync", () -> !tp.sql("SELECT 1 FROM chatsync.steps WHERE attempts > 0 AND last_status = 503").isEmpty());
 
     // operators see the waiting steps and the last error
-    Res state = tp.get("/api/admin/integrations/stream").bearer(admin).send();
+    Res state = tp.get("/api/admin/integrations/stream").bearer(admin()).send();
     assertThat(state.status()).isEqualTo(200);
     assertThat(state.json().getBoolean("configured")).isTrue();
     assertThat(state.json().getJsonObject("counts").getLong("pending")).isPositive();
@@ -218,15 +212,15 @@ class ChatSyncTest {
   void onlyOperatorsOfTheOrganisationSeeAndRetrySteps() {
     TestPlatform tp = p.get();
     assertThat(tp.get("/api/admin/integrations/stream").send().status()).isEqualTo(401);
-    assertThat(tp.get("/api/admin/integrations/stream").bearer(someone).send().status()).isEqualTo(403);
-    assertThat(tp.post("/api/admin/integrations/stream/backfill").bearer(someone).send().status()).isEqualTo(403);
+    assertThat(tp.get("/api/admin/integrations/stream").bearer(p.get().token("someone")).send().status()).isEqualTo(403);
+    assertThat(tp.post("/api/admin/integrations/stream/backfill").bearer(p.get().token("someone")).send().status()).isEqualTo(403);
     long id = tp.sql("INSERT INTO chatsync.steps (org, queue, kind, payload, status, next_attempt_at, created_at, updated_at) "
       + "VALUES ('other-org', 'user:x', 'upsert_users', '{}', 'failed', now(), now(), now()) RETURNING id").get(0).getLong(0);
     // an admin of the default organisation sees nothing of another organisation's steps
-    Res list = tp.get("/api/admin/integrations/stream").bearer(admin).query("status", "failed").send();
+    Res list = tp.get("/api/admin/integrations/stream").bearer(admin()).query("status", "failed").send();
     assertThat(list.json().getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("id")))
       .doesNotContain(String.valueOf(id));
-    assertThat(tp.post("/api/admin/integrations/stream/steps/" + id + "/retry").bearer(admin).send().status())
+    assertThat(tp.post("/api/admin/integrations/stream/steps/" + id + "/retry").bearer(admin()).send().status())
       .isEqualTo(404);
     tp.sql("DELETE FROM chatsync.steps WHERE id = $1", id);
   }
@@ -240,7 +234,7 @@ class ChatSyncTest {
     await("a call timed out", () -> !tp.sql("SELECT 1 FROM chatsync.steps WHERE last_error LIKE 'no answer%'").isEmpty());
     // while Stream hangs, writes and reads of the platform go on: the sync is on no request's path
     append(tp, List.of(event("community.member.joined", "ian", subject("communityId", c, "userId", "ian"), new JsonObject())));
-    Res state = tp.get("/api/admin/integrations/stream").bearer(admin).send();
+    Res state = tp.get("/api/admin/integrations/stream").bearer(admin()).send();
     assertThat(state.status()).isEqualTo(200);
     assertThat(state.json().getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("lastError")))
       .anySatisfy(e -> assertThat(e).startsWith("no answer from Stream"));
@@ -263,5 +257,25 @@ class ChatSyncTest {
     List<StreamStandIn.Call> users = stream.calls().stream().filter(call -> call.path().equals("/users")).toList();
     assertThat(users).hasSize(upserts + 1);
     assertThat(users.get(users.size() - 1).body().getJsonObject("users").fieldNames()).containsExactly("ivy");
+  }
+
+  @Test
+  void aBurstOfJoinsReachesStreamInOneCall() {
+    TestPlatform tp = p.get();
+    String c = UUID.randomUUID().toString();
+    append(tp, List.of(event("community.created", "jo", subject("communityId", c), new JsonObject().put("name", "Crowd"))));
+    awaitDrained(tp);
+    List<org.communityplatform.core.events.Event> burst = new ArrayList<>();
+    List<String> expected = new ArrayList<>(List.of("jo"));
+    for (int i = 0; i < 30; i++) {
+      burst.add(event("community.member.joined", "fan" + i, subject("communityId", c, "userId", "fan" + i), new JsonObject()));
+      expected.add("fan" + i);
+    }
+    append(tp, burst);
+    awaitDrained(tp);
+    // sixty steps (an upsert and an addition per member) went out as one upsert and one addition
+    assertThat(shape(stream.callsFor("community-" + c))).containsExactly("POST query", "POST add " + new JsonArray(expected.subList(1, 31)).encode());
+    assertThat(stream.channel("community-" + c).members).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(stream.problems()).isEmpty();
   }
 }

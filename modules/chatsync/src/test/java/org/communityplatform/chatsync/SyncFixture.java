@@ -75,15 +75,20 @@ public final class SyncFixture {
 
   /**
    * Waits until every event has been read and every step is done; with a stand-in that was failing, moves
-   * the platform clock so that retries fall due (tokens must be issued before: their iat follows the clock).
+   * the platform clock to the next retry's time, so that retries fall due without sleeping through the
+   * back-off.
    */
   public static void awaitDrained(TestPlatform p) {
     await("every event read and every step done", () -> {
       if (!p.sql("SELECT 1 FROM chatsync.cursor").isEmpty() && unreadEvents(p) == 0 && openSteps(p) == 0) {
         return true;
       }
-      // retries wait on the platform clock: bring them due rather than sleeping through the back-off
-      p.clock().advance(Duration.ofMinutes(2));
+      java.time.OffsetDateTime next = p.sql("SELECT min(next_attempt_at) FROM chatsync.steps WHERE status = 'pending'")
+        .get(0).getOffsetDateTime(0);
+      java.time.Instant now = p.clock().instant();
+      if (next != null && next.toInstant().isAfter(now)) {
+        p.clock().advance(Duration.between(now, next.toInstant()).plusMillis(1));
+      }
       return false;
     });
   }
