@@ -52,6 +52,8 @@ final class CommunitiesVerticle extends ApiVerticle {
     internal("communities.postInfo", moderation::postInfo);
     // module to module: remove_post | mute | ban by an owner, admin or moderator, with event and audit entry
     internal("communities.moderate", moderation::moderate);
+    // module to module: communities, groups and members in pages (the chat sync backfill)
+    new ExportOps(new ExportStore(ctx.pool())).register(this::internal);
 
     // module to module: is this user a member of that community, and with which role?
     internal("communities.membership", msg -> {
