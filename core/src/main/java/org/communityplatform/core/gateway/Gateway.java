@@ -31,6 +31,8 @@ import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
 import org.communityplatform.core.bus.ApiVerticle;
+import org.communityplatform.core.ops.OpsRoutes;
+import org.communityplatform.core.ops.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +109,7 @@ public final class Gateway {
     String given = ctx.request().getHeader("x-request-id");
     String id = given != null && REQ_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
     ctx.put(REQ_ID_KEY, id);
+    RequestContext.set(id, null);
     ctx.response().putHeader("x-request-id", id);
     try {
       // decoded here once: a stray '%' would otherwise fail later inside route matching
@@ -120,6 +123,7 @@ public final class Gateway {
 
   private void handle(RoutingContext ctx, Operation op, Contracts.OperationInfo info, OperationValidator validator) {
     String reqId = ctx.get(REQ_ID_KEY);
+    ctx.put(OpsRoutes.OPERATION_ID, op.getOperationId()).put(OpsRoutes.ROUTE, op.getOpenAPIPath());
     String orgHeader = ctx.request().getHeader("orgid");
     if (orgHeader != null && !ORG.matcher(orgHeader).matches()) {
       writeError(ctx, ApiError.badRequest("header 'orgid' must be 1-64 letters, digits, '.', '_' or '-'",
@@ -257,6 +261,8 @@ public final class Gateway {
     } else {
       org = "default";
     }
+    ctx.put(OpsRoutes.ORG, org);
+    RequestContext.set(null, org);
     String lang = h.get("x-language");
     if (lang == null && h.get("accept-language") != null) {
       lang = h.get("accept-language").split("[,;]")[0].trim();
