@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
 import org.communityplatform.core.audit.AuditLog;
 import org.communityplatform.core.auth.PlatformAuth;
 import org.communityplatform.core.events.EventLog;
@@ -27,6 +26,7 @@ import org.communityplatform.core.module.ModuleLoader;
 import org.communityplatform.core.ops.Logging;
 import org.communityplatform.core.ops.Metrics;
 import org.communityplatform.core.ops.OpsRoutes;
+import org.communityplatform.core.ops.Readiness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The platform on one node: configuration, Vert.x, database, modules, gateway.
@@ -230,23 +229,7 @@ public final class Platform {
     OpsRoutes ops = new OpsRoutes(contracts.document(), http.getJsonObject("cors"), metrics,
       config.getJsonObject("metrics").getInteger("port", 0) == 0);
     Gateway gateway = new Gateway(vertx, contracts, auth, http.getLong("requestTimeoutMs"), core.handlers());
-    HealthChecks checks = HealthChecks.create(vertx);
-    // not ready from the moment a stop is requested: load balancers stop sending new requests
-    checks.register("accepting", p -> p.complete(draining ? Status.KO(new JsonObject().put("state", "stopping"))
-      : Status.OK()));
-    checks.register("database", 2000, p -> database.pool().query("SELECT 1").execute()
-      .onSuccess(r -> p.complete(Status.OK()))
-      .onFailure(e -> p.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
-    for (ModuleLoader.ModuleState s : modules.modules().values()) {
-      checks.register("modules/" + s.module.name(), p -> {
-        JsonObject data = s.toJson();
-        p.complete(!s.enabled || s.deploymentId != null ? Status.OK(data) : Status.KO(data));
-      });
-    }
-    // what runs where: this node alone, or every member of the cluster and the modules each runs
-    checks.register("cluster", 3000, p -> clusterView()
-      .onSuccess(view -> p.complete(Status.OK(view)))
-      .onFailure(e -> p.complete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage()))))));
+    HealthChecks checks = Readiness.checks(vertx, database.pool(), modules, () -> draining, this::clusterView);
     return gateway.router(router -> {
       router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(checks));
       return ops.apply(router);
@@ -257,16 +240,8 @@ public final class Platform {
       .compose(port -> {
         LOG.info("HTTP API listening on {}:{} ({} operations); API docs at /docs", http.getString("host"), port,
           contracts.operations().size());
-        int metricsPort = config.getJsonObject("metrics").getInteger("port", 0);
-        if (metrics == null || metricsPort == 0) {
-          return Future.succeededFuture();
-        }
-        return vertx.createHttpServer(new HttpServerOptions().setHost(http.getString("host")).setPort(metricsPort))
-          .requestHandler(OpsRoutes.metricsRouter(vertx, metrics)).listen()
-          .onSuccess(s -> {
-            metricsServer = s;
-            LOG.info("metrics on {}:{}/metrics", http.getString("host"), s.actualPort());
-          }).mapEmpty();
+        return OpsRoutes.metricsServer(vertx, metrics, http.getString("host"),
+          config.getJsonObject("metrics").getInteger("port", 0)).onSuccess(s -> metricsServer = s).mapEmpty();
       });
   }
 

@@ -65,6 +65,7 @@ public final class Database {
       int port = emb.getInteger("port", 0);
       embeddedFuture = vertx.executeBlocking(() -> {
         Files.createDirectories(dir.getParent());
+        org.communityplatform.core.ops.EmbeddedDataDir.check(dir);
         long t0 = System.nanoTime();
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
           .setDataDirectory(dir)

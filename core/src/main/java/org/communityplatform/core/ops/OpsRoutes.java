@@ -101,11 +101,20 @@ public final class OpsRoutes {
     return router;
   }
 
-  /** A router with only /metrics, for {@code metrics.port} above 0. */
-  public static Router metricsRouter(io.vertx.core.Vertx vertx, Metrics metrics) {
+  /**
+   * For {@code metrics.port} above 0: a server of its own with only /metrics. Completes with null
+   * when metrics are off or served on the API port.
+   */
+  public static io.vertx.core.Future<io.vertx.core.http.HttpServer> metricsServer(io.vertx.core.Vertx vertx,
+                                                                                 Metrics metrics, String host, int port) {
+    if (metrics == null || port == 0) {
+      return io.vertx.core.Future.succeededFuture();
+    }
     Router r = Router.router(vertx);
     r.get("/metrics").handler(metrics::handle);
-    return r;
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHost(host).setPort(port))
+      .requestHandler(r).listen()
+      .onSuccess(s -> LoggerFactory.getLogger(OpsRoutes.class).info("metrics on {}:{}/metrics", host, s.actualPort()));
   }
 
   private CorsHandler corsHandler(List<String> origins) {
