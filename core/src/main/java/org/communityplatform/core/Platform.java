@@ -14,7 +14,6 @@ import org.communityplatform.core.throttle.Throttle;
 import org.communityplatform.core.cluster.ClusterNode;
 import org.communityplatform.core.cluster.ClusterSettings;
 import org.communityplatform.core.cluster.ModuleVerticleFactory;
-import org.communityplatform.core.config.ConfigException;
 import org.communityplatform.core.config.ConfigLoader;
 import org.communityplatform.core.db.Database;
 import org.communityplatform.core.gateway.Contracts;
