@@ -9,6 +9,7 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.healthchecks.HealthChecks;
 import org.communityplatform.core.audit.AuditLog;
 import org.communityplatform.core.auth.PlatformAuth;
+import org.communityplatform.core.bus.LocalJsonCodec;
 import org.communityplatform.core.events.EventLog;
 import org.communityplatform.core.throttle.Throttle;
 import org.communityplatform.core.cluster.ClusterNode;
@@ -151,6 +152,7 @@ public final class Platform {
     started
       .compose(v -> {
         vertx = v;
+        LocalJsonCodec.register(vertx);
         return Database.start(vertx, config);
       })
       .compose(db -> {
