@@ -206,8 +206,8 @@ public final class OpsRoutes {
           .addKeyValue("durationMs", ms)
           .addKeyValue("reqId", reqId)
           .addKeyValue("org", org)
-          .log("{} {} {} {} {}ms reqId={} org={}", ctx.request().method().name(), route, opId == null ? "-" : opId,
-            status, ms, reqId == null ? "-" : reqId, org == null ? "-" : org);
+          // the text layout prints reqId and org from the MDC; JSON has them in the key/value list too
+          .log("{} {} {} {} {}ms", ctx.request().method().name(), route, opId == null ? "-" : opId, status, ms);
       }
     });
     ctx.next();
