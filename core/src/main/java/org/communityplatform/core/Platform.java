@@ -226,10 +226,15 @@ public final class Platform {
     for (ModuleLoader.ModuleState s : routedModules()) {
       contracts.add(s.module.name(), Contracts.readYaml(s.module.getClass().getClassLoader(), s.module.contract()));
     }
-    CoreOperations core = new CoreOperations(auth, clock);
+    CoreOperations core = new CoreOperations(auth.apiTokens(), audit, database.pool(), clock);
     OpsRoutes ops = new OpsRoutes(contracts.document(), http.getJsonObject("cors"), metrics,
       config.getJsonObject("metrics").getInteger("port", 0) == 0);
-    Gateway gateway = new Gateway(vertx, contracts, auth, http.getLong("requestTimeoutMs"), core.handlers());
+    Gateway gateway;
+    try {
+      gateway = new Gateway(vertx, contracts, auth, http, core.handlers());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     HealthChecks checks = Readiness.checks(vertx, database.pool(), modules, () -> draining, this::clusterView);
     return gateway.router(router -> {
       router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(checks));
@@ -237,7 +242,7 @@ public final class Platform {
     }).compose(router -> servers.start(vertx, router, new HttpServerOptions()
         .setHost(http.getString("host")).setPort(http.getInteger("port"))
         .setMaxInitialLineLength(8192).setCompressionSupported(false).setTcpNoDelay(true),
-        http.getInteger("instances") > 0 ? http.getInteger("instances") : Runtime.getRuntime().availableProcessors()))
+        http.getInteger("instances") > 0 ? http.getInteger("instances") : Runtime.getRuntime().availableProcessors(), http))
       .compose(port -> {
         LOG.info("HTTP API listening on {}:{} ({} operations); API docs at /docs", http.getString("host"), port,
           contracts.operations().size());

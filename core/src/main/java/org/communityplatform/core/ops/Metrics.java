@@ -11,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.communityplatform.core.bus.ApiError;
-import org.communityplatform.core.gateway.Gateway;
+import org.communityplatform.core.gateway.Replies;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -83,7 +83,7 @@ public final class Metrics {
       String given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : "";
       if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"metrics\"");
-        Gateway.writeError(ctx, ApiError.unauthorized("the metrics token is required"));
+        Replies.error(ctx, ApiError.unauthorized("the metrics token is required"));
         return;
       }
     }

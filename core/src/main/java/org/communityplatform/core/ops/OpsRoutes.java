@@ -9,7 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.communityplatform.core.bus.ApiError;
-import org.communityplatform.core.gateway.Gateway;
+import org.communityplatform.core.gateway.Replies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +86,7 @@ public final class OpsRoutes {
     if (!origins.isEmpty()) {
       router.route().order(-20).handler(corsHandler(origins));
       // the CorsHandler fails a request from another origin with 403: answered in the one error shape
-      router.errorHandler(403, ctx -> Gateway.writeError(ctx, ApiError.forbidden("the origin "
+      router.errorHandler(403, ctx -> Replies.error(ctx, ApiError.forbidden("the origin "
         + ctx.request().getHeader("Origin") + " may not call this API")));
     }
     router.get("/docs").order(-10).handler(ctx -> ctx.response()
@@ -195,7 +195,7 @@ public final class OpsRoutes {
         if (route == null) {
           route = ctx.request().path();
         }
-        String reqId = ctx.get(Gateway.REQ_ID_KEY);
+        String reqId = ctx.get(Replies.REQ_ID_KEY);
         String org = ctx.get(ORG);
         long ms = nanos / 1_000_000;
         ACCESS.atInfo()
