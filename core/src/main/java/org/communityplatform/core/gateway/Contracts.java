@@ -230,6 +230,8 @@ public final class Contracts {
    */
   public JsonObject validationDocument() {
     JsonObject copy = document.copy();
+    // servers (a relative "/") are for clients; the router serves the paths as they are written
+    copy.remove("servers");
     copy.remove("security");
     JsonObject paths = copy.getJsonObject("paths");
     for (String path : paths.fieldNames()) {
