@@ -39,7 +39,9 @@ final class CoreOperations {
   Map<String, Function<ApiRequest, Future<ApiReply>>> handlers() {
     Map<String, Function<ApiRequest, Future<ApiReply>>> map = new HashMap<>();
     map.put("health", req -> Future.succeededFuture(ApiReply.ok(new JsonObject()
-      .put("status", "ok").put("timestamp", Instant.now(clock).toString()))));
+      .put("status", "ok").put("timestamp", Instant.now(clock).toString())
+      .put("version", org.communityplatform.core.ops.BuildInfo.current().version())
+      .put("commit", org.communityplatform.core.ops.BuildInfo.current().commit()))));
     map.put("listApiTokens", req -> {
       requireAdmin(req);
       return tokens.list(req.org()).map(ApiReply::ok);

@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
 import org.communityplatform.core.audit.AuditLog;
 import org.communityplatform.core.auth.PlatformAuth;
 import org.communityplatform.core.bus.LocalJsonCodec;
@@ -16,7 +15,6 @@ import org.communityplatform.core.throttle.Throttle;
 import org.communityplatform.core.cluster.ClusterNode;
 import org.communityplatform.core.cluster.ClusterSettings;
 import org.communityplatform.core.cluster.ModuleVerticleFactory;
-import org.communityplatform.core.config.ConfigException;
 import org.communityplatform.core.config.ConfigLoader;
 import org.communityplatform.core.db.Database;
 import org.communityplatform.core.gateway.Contracts;
@@ -25,6 +23,10 @@ import org.communityplatform.core.gateway.HttpServers;
 import org.communityplatform.core.mail.Outbox;
 import org.communityplatform.core.module.ModuleContext;
 import org.communityplatform.core.module.ModuleLoader;
+import org.communityplatform.core.ops.Logging;
+import org.communityplatform.core.ops.Metrics;
+import org.communityplatform.core.ops.OpsRoutes;
+import org.communityplatform.core.ops.Readiness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The platform on one node: configuration, Vert.x, database, modules, gateway.
@@ -70,47 +71,18 @@ public final class Platform {
   private ClusterNode cluster;
   private ModuleVerticleFactory moduleFactory;
   private volatile boolean stopped;
+  private volatile boolean draining;
+  private Metrics metrics;
+  private io.vertx.core.http.HttpServer metricsServer;
 
   private Platform(JsonObject config, Clock clock) {
     this.config = config;
     this.clock = clock;
   }
 
+  /** The command line: {@code --config FILE}, {@code --version}, {@code --help} ({@link PlatformCommand}). */
   public static void main(String[] args) {
-    String file = null;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--config") && i + 1 < args.length) {
-        file = args[++i];
-      } else if (args[i].startsWith("--config=")) {
-        file = args[i].substring("--config=".length());
-      } else {
-        System.err.println("unknown argument: " + args[i] + "\nusage: java -jar platform.jar [--config FILE]");
-        System.exit(2);
-      }
-    }
-    long t0 = System.nanoTime();
-    Platform platform;
-    try {
-      platform = startAsync(file, System.getenv(), System.getProperties(), null, Clock.systemUTC())
-        .get(5, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      if (cause instanceof ConfigException || cause instanceof IllegalArgumentException) {
-        System.err.println("start-up failed: " + cause.getMessage());
-      } else {
-        LOG.error("start-up failed", cause);
-      }
-      System.exit(1);
-      return;
-    }
-    LOG.info("platform ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        platform.stopAsync().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("shutdown did not complete cleanly: {}", e.toString());
-      }
-    }, "platform-shutdown"));
+    PlatformCommand.main(args);
   }
 
   /**
@@ -149,7 +121,11 @@ public final class Platform {
       }
     });
     return cfg.whenCompleteAsync((c, e) -> configVertx.close())
-      .thenComposeAsync(c -> new Platform(c, clock).boot());
+      .thenComposeAsync(c -> {
+        // the whole configuration is checked: from here on, log as configured
+        Logging.configure(c.getJsonObject("log"));
+        return new Platform(c, clock).boot();
+      });
   }
 
   private CompletableFuture<Platform> boot() {
@@ -162,12 +138,13 @@ public final class Platform {
       return result;
     }
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    metrics = Metrics.create(config.getJsonObject("metrics"));
     Future<Vertx> started;
     if (clusterSettings == null) {
       // single node: no cluster manager, no Hazelcast, nothing on the network but HTTP
-      started = Future.succeededFuture(Vertx.vertx(options));
+      started = Future.succeededFuture(Metrics.apply(metrics, Vertx.builder(), options).build());
     } else {
-      started = ClusterNode.start(clusterSettings, options).map(node -> {
+      started = ClusterNode.start(clusterSettings, options, metrics).map(node -> {
         cluster = node;
         return node.vertx();
       });
@@ -187,6 +164,7 @@ public final class Platform {
       .compose(a -> {
         auth = a;
         outbox = new Outbox(vertx, database.pool(), config.getJsonObject("mail"));
+        outbox.usePublicUrl(this::publicUrl);
         outbox.start();
         events = new EventLog(config.getJsonObject("events").getJsonObject("log").getBoolean("enabled", true));
         audit = new AuditLog(clock);
@@ -249,38 +227,41 @@ public final class Platform {
       contracts.add(s.module.name(), Contracts.readYaml(s.module.getClass().getClassLoader(), s.module.contract()));
     }
     CoreOperations core = new CoreOperations(auth.apiTokens(), audit, database.pool(), clock);
+    OpsRoutes ops = new OpsRoutes(contracts.document(), http.getJsonObject("cors"), metrics,
+      config.getJsonObject("metrics").getInteger("port", 0) == 0);
     Gateway gateway;
     try {
       gateway = new Gateway(vertx, contracts, auth, http, core.handlers());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    HealthChecks checks = HealthChecks.create(vertx);
-    checks.register("database", 2000, p -> database.pool().query("SELECT 1").execute()
-      .onSuccess(r -> p.complete(Status.OK()))
-      .onFailure(e -> p.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
-    for (ModuleLoader.ModuleState s : modules.modules().values()) {
-      checks.register("modules/" + s.module.name(), p -> {
-        JsonObject data = s.toJson();
-        p.complete(!s.enabled || s.deploymentId != null ? Status.OK(data) : Status.KO(data));
-      });
-    }
-    // what runs where: this node alone, or every member of the cluster and the modules each runs
-    checks.register("cluster", 3000, p -> clusterView()
-      .onSuccess(view -> p.complete(Status.OK(view)))
-      .onFailure(e -> p.complete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage()))))));
+    HealthChecks checks = Readiness.checks(vertx, database.pool(), modules, () -> draining, this::clusterView);
     return gateway.router(router -> {
       router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(checks));
-      return router;
+      return ops.apply(router);
     }).compose(router -> servers.start(vertx, router, new HttpServerOptions()
         .setHost(http.getString("host")).setPort(http.getInteger("port"))
         .setMaxInitialLineLength(8192).setCompressionSupported(false).setTcpNoDelay(true),
         http.getInteger("instances") > 0 ? http.getInteger("instances") : Runtime.getRuntime().availableProcessors(), http))
-      .map(port -> {
-        LOG.info("HTTP API listening on {}:{} ({} operations)", http.getString("host"), port,
+      .compose(port -> {
+        LOG.info("HTTP API listening on {}:{} ({} operations); API docs at /docs", http.getString("host"), port,
           contracts.operations().size());
-        return null;
+        return OpsRoutes.metricsServer(vertx, metrics, http.getString("host"),
+          config.getJsonObject("metrics").getInteger("port", 0)).onSuccess(s -> metricsServer = s).mapEmpty();
       });
+  }
+
+  /**
+   * The base of links in mail: {@code http.publicUrl}, or http://localhost with the port the API
+   * really listens on (known once the server started).
+   */
+  String publicUrl() {
+    String u = config.getJsonObject("http").getString("publicUrl", "");
+    if (u.isBlank()) {
+      int port = servers.port() > 0 ? servers.port() : config.getJsonObject("http").getInteger("port");
+      return "http://localhost:" + port;
+    }
+    return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
   }
 
   /** What this node runs: its name, whether it serves HTTP, and its modules with their instances. */
@@ -352,7 +333,11 @@ public final class Platform {
     }
   }
 
-  /** Stops the node: HTTP server, modules, pool, embedded PostgreSQL, Vert.x. Safe to call twice. */
+  /**
+   * Stops the node gracefully: readiness answers 503 at once, the HTTP servers stop accepting
+   * connections and wait for the requests in flight (at most {@code shutdown.drainSeconds}), then
+   * modules, pool, embedded PostgreSQL and Vert.x stop. Safe to call twice.
+   */
   public Future<Void> stop() {
     return Future.fromCompletionStage(stopAsync());
   }
@@ -362,11 +347,19 @@ public final class Platform {
       return CompletableFuture.completedFuture(null);
     }
     stopped = true;
-    if (outbox != null) {
-      outbox.stop();
-    }
+    draining = true;
     CompletableFuture<Void> closed = new CompletableFuture<>();
-    Future<Void> f = servers.stop(vertx);
+    long drainSeconds = config.getJsonObject("shutdown").getLong("drainSeconds", 20L);
+    long t0 = System.nanoTime();
+    Future<Void> f = servers.stop(vertx, drainSeconds)
+      .onComplete(x -> LOG.info("HTTP stopped; requests in flight drained in {} ms", (System.nanoTime() - t0) / 1_000_000))
+      .eventually(() -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
+      .eventually(() -> {
+        if (outbox != null) {
+          outbox.stop();
+        }
+        return Future.succeededFuture();
+      });
     f.eventually(() -> cluster == null ? Future.succeededFuture() : cluster.stop())
       .eventually(() -> modules == null ? Future.succeededFuture() : modules.undeploy(vertx))
       // whatever else runs on the pool (modules taken over through HA) stops before it closes
@@ -379,6 +372,16 @@ public final class Platform {
         closed.complete(null);
       })));
     return closed;
+  }
+
+  /** Whether a stop was requested (readiness then answers 503). */
+  public boolean draining() {
+    return draining;
+  }
+
+  /** The metrics registry, or null when {@code metrics.enabled} is false. */
+  public Metrics metrics() {
+    return metrics;
   }
 
   /** The port the HTTP API listens on (useful with {@code http.port: 0}). */

@@ -66,6 +66,8 @@ public abstract class ApiVerticle extends VerticleBase {
   protected void operation(String operationId, Operation handler) {
     MessageConsumer<JsonObject> c = vertx.eventBus().consumer(address(moduleName(), operationId), msg -> {
       ApiRequest req = new ApiRequest(msg.body());
+      // lines logged while serving it carry its request id and organisation
+      org.communityplatform.core.ops.RequestContext.set(req.reqId(), req.org());
       invoke(() -> handler.handle(req)).onComplete(ar -> {
         if (ar.succeeded()) {
           msg.reply(ar.result().toJson(), LocalJsonCodec.options());

@@ -49,6 +49,12 @@ public final class ClusterNode {
 
   /** Starts Hazelcast and a clustered Vert.x on it. */
   public static Future<ClusterNode> start(ClusterSettings settings, VertxOptions base) {
+    return start(settings, base, null);
+  }
+
+  /** Starts Hazelcast and a clustered Vert.x on it, reporting into {@code metrics} (null: none). */
+  public static Future<ClusterNode> start(ClusterSettings settings, VertxOptions base,
+                                          org.communityplatform.core.ops.Metrics metrics) {
     HazelcastClusterManager manager;
     try {
       manager = new HazelcastClusterManager(settings.hazelcastConfig());
@@ -57,8 +63,7 @@ public final class ClusterNode {
     }
     LOG.info("cluster: joining, {}", settings.describe());
     long t0 = System.nanoTime();
-    return Vertx.builder()
-      .with(settings.vertxOptions(base))
+    return org.communityplatform.core.ops.Metrics.apply(metrics, Vertx.builder(), settings.vertxOptions(base))
       .withClusterManager(manager)
       .buildClustered()
       .map(vertx -> {

@@ -46,8 +46,13 @@ public final class ConfigLoader {
    */
   public static Future<JsonObject> load(Vertx vertx, String file, Map<String, String> env, Properties sysProps,
                                         JsonObject overrides) {
-    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(-1)
-      .addStore(yaml(DEFAULTS_RESOURCE, false));
+    ConfigSchema schema;
+    try {
+      schema = ConfigSchema.load(ConfigLoader.class.getClassLoader());
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(-1);
     String overlay = file != null ? file : env.get("PLATFORM_CONFIG");
     if (overlay != null && !overlay.isBlank()) {
       if (!Files.isRegularFile(Path.of(overlay))) {
@@ -57,26 +62,35 @@ public final class ConfigLoader {
     } else if (Files.isRegularFile(Path.of("config", "platform.yaml"))) {
       options.addStore(yaml(Path.of("config", "platform.yaml").toString(), true));
     }
-    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
-    Future<JsonObject> defaultsFuture = ConfigRetriever.create(vertx, new ConfigRetrieverOptions().setScanPeriod(-1)
-      .addStore(yaml(DEFAULTS_RESOURCE, false))).getConfig();
-    return defaultsFuture.compose(defaults -> retriever.getConfig().map(merged -> {
-      retriever.close();
-      JsonObject result = merged.copy();
+    Future<JsonObject> overlayFuture;
+    if (options.getStores().isEmpty()) {
+      overlayFuture = Future.succeededFuture(new JsonObject());
+    } else {
+      ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+      overlayFuture = retriever.getConfig().onComplete(x -> retriever.close());
+    }
+    return overlayFuture.map(fromFile -> {
+      JsonObject defaults = schema.defaults();
+      JsonObject result = schema.defaults();
       List<String> problems = new ArrayList<>();
-      checkTree(defaults, result, "", problems);
-      applyEnv(defaults, result, env, problems);
-      applySystemProperties(defaults, result, sysProps, problems);
+      JsonObject o1 = fromFile.copy();
+      checkTree(schema, defaults, o1, "", problems);
+      deepMerge(result, o1);
+      applyEnv(schema, defaults, result, env, problems);
+      applySystemProperties(schema, defaults, result, sysProps, problems);
       if (overrides != null) {
         JsonObject o = overrides.copy();
-        checkTree(defaults, o, "", problems);
+        checkTree(schema, defaults, o, "", problems);
         deepMerge(result, o);
       }
+      // ranges and allowed values: checked on the final values, all problems reported together
+      schema.check(result, problems);
       if (!problems.isEmpty()) {
-        throw new ConfigException("invalid configuration: " + String.join("; ", problems));
+        throw new ConfigException("invalid configuration (" + problems.size() + " problem"
+          + (problems.size() == 1 ? "" : "s") + "): " + String.join("; ", problems));
       }
       return result;
-    })).recover(err -> {
+    }).recover(err -> {
       if (err instanceof ConfigException) {
         return Future.failedFuture(err);
       }
@@ -93,7 +107,7 @@ public final class ConfigLoader {
   }
 
   /** Checks that every key of {@code actual} is known to {@code schema} and has the schema's type. */
-  static void checkTree(JsonObject schema, JsonObject actual, String prefix, List<String> problems) {
+  static void checkTree(ConfigSchema rules, JsonObject schema, JsonObject actual, String prefix, List<String> problems) {
     for (String key : new ArrayList<>(actual.fieldNames())) {
       String path = prefix + key;
       if (!schema.containsKey(key)) {
@@ -103,7 +117,9 @@ public final class ConfigLoader {
       Object def = schema.getValue(key);
       Object val = actual.getValue(key);
       if (def instanceof JsonObject && val instanceof JsonObject) {
-        checkTree((JsonObject) def, (JsonObject) val, path + ".", problems);
+        if (!rules.isMap(path)) {
+          checkTree(rules, (JsonObject) def, (JsonObject) val, path + ".", problems);
+        }
       } else {
         Object coerced = coerce(def, val);
         if (coerced == INVALID) {
@@ -219,7 +235,7 @@ public final class ConfigLoader {
     return "a string";
   }
 
-  private static void applyEnv(JsonObject schema, JsonObject target, Map<String, String> env, List<String> problems) {
+  private static void applyEnv(ConfigSchema rules, JsonObject schema, JsonObject target, Map<String, String> env, List<String> problems) {
     env.entrySet().stream()
       .filter(e -> e.getKey().startsWith(ENV_PREFIX) && !e.getKey().equals("PLATFORM_CONFIG"))
       .sorted(Map.Entry.comparingByKey())
@@ -234,13 +250,22 @@ public final class ConfigLoader {
       });
   }
 
-  private static void applySystemProperties(JsonObject schema, JsonObject target, Properties props,
+  private static void applySystemProperties(ConfigSchema rules, JsonObject schema, JsonObject target, Properties props,
                                             List<String> problems) {
     props.stringPropertyNames().stream().filter(k -> k.startsWith(SYS_PREFIX)).sorted().forEach(k -> {
       String[] parts = k.substring(SYS_PREFIX.length()).split("\\.");
       List<String> path = new ArrayList<>();
       JsonObject node = schema;
       for (int i = 0; i < parts.length; i++) {
+        if (!path.isEmpty() && rules.isMap(String.join(".", path)) && node != null) {
+          // a free map (logger names contain dots): the rest of the property is one key
+          JsonObject map = target;
+          for (String p : path) {
+            map = map.getJsonObject(p);
+          }
+          map.put(String.join(".", java.util.Arrays.copyOfRange(parts, i, parts.length)), props.getProperty(k));
+          return;
+        }
         String found = node == null ? null : findKey(node, parts[i]);
         if (found == null) {
           path = null;

@@ -72,6 +72,7 @@ public final class Database {
       Path dir = Path.of(emb.getString("dir")).toAbsolutePath();
       int port = emb.getInteger("port", 0);
       embeddedFuture = vertx.executeBlocking(() -> {
+        org.communityplatform.core.ops.EmbeddedDataDir.check(dir);
         long t0 = System.nanoTime();
         EmbeddedServer pg = EmbeddedServer.start(dir, port);
         LOG.info("embedded PostgreSQL started on 127.0.0.1:{} with data in {} ({} ms)", pg.port(), dir,

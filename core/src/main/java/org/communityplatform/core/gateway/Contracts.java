@@ -183,7 +183,44 @@ public final class Contracts {
 
   /** The merged contract as served at {@code /openapi.json}. */
   public JsonObject document() {
+    declareRequestIdHeader();
     return document;
+  }
+
+  /**
+   * Every answer carries {@code x-request-id} (the gateway sets it): declared on each inline
+   * response of every fragment here, so that no fragment has to repeat it. Shared responses
+   * ({@code $ref}) declare it in their component.
+   */
+  private void declareRequestIdHeader() {
+    JsonObject headers = document.getJsonObject("components").getJsonObject("headers");
+    if (headers == null || !headers.containsKey("RequestId")) {
+      return;
+    }
+    JsonObject paths = document.getJsonObject("paths");
+    for (String p : paths.fieldNames()) {
+      JsonObject item = paths.getJsonObject(p);
+      for (String m : item.fieldNames()) {
+        if (!(item.getValue(m) instanceof JsonObject) || !item.getJsonObject(m).containsKey("responses")) {
+          continue;
+        }
+        JsonObject responses = item.getJsonObject(m).getJsonObject("responses");
+        for (String code : responses.fieldNames()) {
+          JsonObject r = responses.getJsonObject(code);
+          if (r == null || r.containsKey("$ref")) {
+            continue;
+          }
+          JsonObject h = r.getJsonObject("headers");
+          if (h == null) {
+            h = new JsonObject();
+            r.put("headers", h);
+          }
+          if (!h.containsKey("x-request-id")) {
+            h.put("x-request-id", new JsonObject().put("$ref", "#/components/headers/RequestId"));
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -193,6 +230,8 @@ public final class Contracts {
    */
   public JsonObject validationDocument() {
     JsonObject copy = document.copy();
+    // servers (a relative "/") are for clients; the router serves the paths as they are written
+    copy.remove("servers");
     copy.remove("security");
     JsonObject paths = copy.getJsonObject("paths");
     for (String path : paths.fieldNames()) {

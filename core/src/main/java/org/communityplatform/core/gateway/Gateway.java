@@ -24,6 +24,8 @@ import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
 import org.communityplatform.core.bus.ApiVerticle;
 import org.communityplatform.core.bus.LocalJsonCodec;
+import org.communityplatform.core.ops.OpsRoutes;
+import org.communityplatform.core.ops.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +107,7 @@ public final class Gateway {
     String given = ctx.request().getHeader("x-request-id");
     String id = given != null && REQ_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
     ctx.put(REQ_ID_KEY, id);
+    RequestContext.set(id, null);
     ctx.response().putHeader("x-request-id", id);
     try {
       // decoded here once: a stray '%' would otherwise fail later inside route matching
@@ -118,6 +121,7 @@ public final class Gateway {
 
   private void handle(RoutingContext ctx, Operation op, Contracts.OperationInfo info, OperationValidator validator) {
     String reqId = ctx.get(REQ_ID_KEY);
+    ctx.put(OpsRoutes.OPERATION_ID, op.getOperationId()).put(OpsRoutes.ROUTE, op.getOpenAPIPath());
     authenticator.authenticate(ctx.request(), info)
       .compose(caller -> RequestExtraction.extract(ctx, op)
         .compose(vr -> validate(validator, vr))
@@ -176,6 +180,8 @@ public final class Gateway {
         headers.put(name, v);
       }
     }
+    ctx.put(OpsRoutes.ORG, caller.org());
+    RequestContext.set(null, caller.org());
     String lang = h.get("x-language");
     if (lang == null && h.get("accept-language") != null) {
       lang = h.get("accept-language").split("[,;]")[0].trim();

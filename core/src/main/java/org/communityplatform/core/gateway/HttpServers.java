@@ -21,12 +21,14 @@ public final class HttpServers {
   private final List<String> deployments = new ArrayList<>();
   private volatile int port = -1;
 
+  private final List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** One HTTP server on the event loop the verticle is deployed on. */
   private static final class HttpVerticle extends VerticleBase {
     private final Router router;
     private final HttpServerOptions options;
     private final JsonObject http;
-    private HttpServer server;
+    private volatile HttpServer server;
 
     HttpVerticle(Router router, HttpServerOptions options, JsonObject http) {
       this.router = router;
@@ -68,6 +70,7 @@ public final class HttpServers {
       return v;
     }, new DeploymentOptions().setInstances(Math.max(1, instances))).map(id -> {
       deployments.add(id);
+      verticles.addAll(created);
       port = created.get(0).server.actualPort();
       return port;
     });
@@ -77,7 +80,23 @@ public final class HttpServers {
     return port;
   }
 
-  /** Stops accepting connections (undeploying closes the servers). */
+  /**
+   * Stops gracefully: every server stops accepting connections at once, requests in flight are
+   * answered (their connections then close), for at most {@code drainSeconds}; then the server
+   * verticles are undeployed.
+   */
+  public Future<Void> stop(Vertx vertx, long drainSeconds) {
+    List<Future<?>> shutdowns = new ArrayList<>();
+    for (HttpVerticle v : verticles) {
+      if (v.server != null) {
+        shutdowns.add(v.server.shutdown(drainSeconds, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    }
+    verticles.clear();
+    return Future.join(shutdowns).transform(x -> stop(vertx));
+  }
+
+  /** Stops at once: undeploying closes the servers and the connections they hold. */
   public Future<Void> stop(Vertx vertx) {
     List<Future<?>> all = new ArrayList<>();
     for (String id : deployments) {

@@ -23,11 +23,11 @@ import java.util.UUID;
  * error's own headers (Retry-After, RateLimit...). Also maps what fails before a module is asked
  * (validation, body size, undecodable HTTP) to that shape.
  */
-final class Replies {
+public final class Replies {
 
   private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
   /** Routing-context key of the request id. */
-  static final String REQ_ID_KEY = "reqId";
+  public static final String REQ_ID_KEY = "reqId";
 
   private Replies() {
   }
@@ -60,7 +60,7 @@ final class Replies {
   }
 
   /** Writes {@code err} in the one error shape, unless the response already ended. */
-  static void error(RoutingContext ctx, ApiError err) {
+  public static void error(RoutingContext ctx, ApiError err) {
     HttpServerResponse resp = ctx.response();
     if (resp.ended() || resp.closed()) {
       return;

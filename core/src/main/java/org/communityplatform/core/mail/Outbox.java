@@ -56,10 +56,16 @@ public final class Outbox {
     }
   }
 
-  /** The base URL for links in messages ({@code mail.publicUrl}), without a trailing slash. */
+  private volatile java.util.function.Supplier<String> publicUrl = () -> "http://localhost:8080";
+
+  /** Where {@link #publicUrl()} comes from: {@code http.publicUrl}, or the port the API listens on. */
+  public void usePublicUrl(java.util.function.Supplier<String> source) {
+    this.publicUrl = source;
+  }
+
+  /** The base URL for links in messages ({@code http.publicUrl}), without a trailing slash. */
   public String publicUrl() {
-    String u = config.getString("publicUrl", "http://localhost:8080");
-    return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    return publicUrl.get();
   }
 
   /**

@@ -14,6 +14,21 @@ import org.communityplatform.core.module.PlatformModule;
 /** A module that exists only in core's tests: it shows what the gateway hands a handler. */
 public final class ProbeModule implements PlatformModule {
 
+  /** Requests of probeHold now waiting. */
+  public static final java.util.concurrent.atomic.AtomicInteger HELD = new java.util.concurrent.atomic.AtomicInteger();
+  private static volatile boolean released;
+
+  /** Lets every held (and future) probeHold request answer. */
+  public static void release() {
+    released = true;
+  }
+
+  /** Makes probeHold wait again. */
+  public static void hold() {
+    released = false;
+    HELD.set(0);
+  }
+
   @Override
   public String name() {
     return "probe";
@@ -22,6 +37,7 @@ public final class ProbeModule implements PlatformModule {
   @Override
   public Deployable createVerticle(ModuleContext context) {
     Pool pool = context.pool();
+    long holdMaxMs = context.config().getLong("holdMaxMs");
     return new ApiVerticle() {
       @Override
       protected String moduleName() {
@@ -52,6 +68,25 @@ public final class ProbeModule implements PlatformModule {
         operation("probeUpload", req -> Future.succeededFuture(ApiReply.ok(req.bodyBuffer())
           .header("Content-Type", "image/png").header("x-bytes", String.valueOf(req.bodyBuffer().length()))));
         operation("probeSlow", req -> vertx.timer(60_000).map(x -> ApiReply.ok(new JsonObject())));
+        operation("probeHold", req -> {
+          HELD.incrementAndGet();
+          long max = holdMaxMs;
+          long t0 = System.nanoTime();
+          io.vertx.core.Promise<ApiReply> answer = io.vertx.core.Promise.promise();
+          // polled on this verticle's own context: the test thread only flips a flag
+          vertx.setPeriodic(10, id -> {
+            if (released || System.nanoTime() - t0 > max * 1_000_000) {
+              vertx.cancelTimer(id);
+              HELD.decrementAndGet();
+              answer.tryComplete(ApiReply.ok(new JsonObject().put("released", released)));
+            }
+          });
+          return answer.future();
+        });
+        operation("probeLog", req -> {
+          org.slf4j.LoggerFactory.getLogger("probe").info("probe serving a request");
+          return Future.succeededFuture(ApiReply.ok(new JsonObject()));
+        });
         operation("probeBoom", req -> {
           throw new IllegalStateException("deliberate failure");
         });

@@ -7,7 +7,11 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** The module's configuration ({@code modules.communities}), with the defaults of config/platform.yaml. */
+/**
+ * The module's configuration ({@code modules.communities}): defaults, ranges and comments are in
+ * {@code communities/config.yaml} in this jar, merged and checked by core before start-up, so
+ * every key is present here; only the entry format of organisationLanguages is checked below.
+ */
 final class Settings {
 
   final String defaultLanguage;
@@ -20,10 +24,10 @@ final class Settings {
   final long streamTokenTtlSeconds;
 
   Settings(JsonObject cfg) {
-    JsonObject c = cfg == null ? new JsonObject() : cfg;
-    String lang = Views.normalizeLanguage(c.getString("defaultLanguage", "en"));
+    JsonObject c = cfg;
+    String lang = Views.normalizeLanguage(c.getString("defaultLanguage"));
     this.defaultLanguage = lang == null ? "en" : lang;
-    JsonArray orgs = c.getJsonArray("organisationLanguages", new JsonArray());
+    JsonArray orgs = c.getJsonArray("organisationLanguages");
     for (Object o : orgs) {
       String entry = String.valueOf(o);
       int eq = entry.indexOf('=');
@@ -38,26 +42,13 @@ final class Settings {
       }
       organisationLanguages.put(entry.substring(0, eq).trim(), l);
     }
-    this.inviteTtlSeconds = positive(c, "inviteTtlSeconds", 7L * 24 * 3600);
-    this.profileLookupTimeoutMs = positive(c, "profileLookupTimeoutMs", 2000);
-    this.passwordIterations = (int) positive(c, "passwordHashIterations", 120_000);
-    JsonObject stream = c.getJsonObject("stream", new JsonObject());
-    this.streamApiKey = stream.getString("apiKey", "");
-    this.streamSecret = stream.getString("secret", "");
-    long ttl = stream.getLong("tokenTtlSeconds", 86_400L);
-    if (ttl < 0) {
-      throw new IllegalArgumentException("key 'modules.communities.stream.tokenTtlSeconds' must not be negative");
-    }
-    this.streamTokenTtlSeconds = ttl;
-  }
-
-  private static long positive(JsonObject c, String key, long def) {
-    Object v = c.getValue(key);
-    long value = v instanceof Number ? ((Number) v).longValue() : def;
-    if (value <= 0) {
-      throw new IllegalArgumentException("key 'modules.communities." + key + "' must be positive");
-    }
-    return value;
+    this.inviteTtlSeconds = c.getLong("inviteTtlSeconds");
+    this.profileLookupTimeoutMs = c.getLong("profileLookupTimeoutMs");
+    this.passwordIterations = c.getInteger("passwordHashIterations");
+    JsonObject stream = c.getJsonObject("stream");
+    this.streamApiKey = stream.getString("apiKey");
+    this.streamSecret = stream.getString("secret");
+    this.streamTokenTtlSeconds = stream.getLong("tokenTtlSeconds");
   }
 
   /** The language a community's base text is written in, for an organisation. */
