@@ -65,6 +65,9 @@ class GatewayTest {
     assertThat(principal.getJsonArray("roles")).containsExactly("moderator");
     assertThat(r.json().getString("org")).isEqualTo("acme");
     assertThat(r.json().getString("lang")).isEqualTo("de");
+    // with no trusted proxies configured, X-Forwarded-For is not believed
+    assertThat(p.get("/probe/whoami").bearer(token).header("X-Forwarded-For", "203.0.113.7").send().json()
+      .getString("client")).isEqualTo("127.0.0.1");
     // a token belongs to its organisation: naming another one is refused, naming its own is fine
     assertError(p.get("/probe/whoami").bearer(token).org("other-org").send(), 403, "org_mismatch");
     assertThat(p.get("/probe/whoami").bearer(token).org("acme").send().json().getString("org")).isEqualTo("acme");
