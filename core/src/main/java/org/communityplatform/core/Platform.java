@@ -10,6 +10,7 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import org.communityplatform.core.audit.AuditLog;
 import org.communityplatform.core.auth.PlatformAuth;
+import org.communityplatform.core.bus.LocalJsonCodec;
 import org.communityplatform.core.events.EventLog;
 import org.communityplatform.core.throttle.Throttle;
 import org.communityplatform.core.cluster.ClusterNode;
@@ -174,6 +175,7 @@ public final class Platform {
     started
       .compose(v -> {
         vertx = v;
+        LocalJsonCodec.register(vertx);
         return Database.start(vertx, config);
       })
       .compose(db -> {

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +23,7 @@ import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
 import org.communityplatform.core.bus.ApiVerticle;
+import org.communityplatform.core.bus.LocalJsonCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -255,7 +255,7 @@ public final class Gateway {
       }
     }
     return vertx.eventBus().<JsonObject>request(ApiVerticle.address(info.module, info.operationId), envelope,
-        new DeliveryOptions().setSendTimeout(timeoutMs))
+        LocalJsonCodec.options().setSendTimeout(timeoutMs))
       .map(msg -> msg.body());
   }
 }
