@@ -133,6 +133,12 @@ class GatewayTest {
     Res pub = p.get("/probe/public").bearer("garbage").send();
     assertThat(pub.status()).isEqualTo(200);
     assertThat(pub.json().getValue("user")).isNull();
+    // a valid token on a public operation still belongs to its organisation
+    String acme = p.token("u2", new JsonObject().put("org", "acme"));
+    assertError(p.get("/probe/public").bearer(acme).org("globex").send(), 403, "org_mismatch");
+    assertError(p.get("/probe/maybe").bearer(acme).org("globex").send(), 403, "org_mismatch");
+    assertThat(p.get("/probe/public").bearer(acme).org("acme").send().json().getString("user")).isEqualTo("u2");
+    assertThat(p.get("/probe/public").bearer("garbage").org("globex").send().status()).isEqualTo(200);
   }
 
   @Test
