@@ -65,6 +65,9 @@ class GatewayTest {
     assertThat(principal.getJsonArray("roles")).containsExactly("moderator");
     assertThat(r.json().getString("org")).isEqualTo("acme");
     assertThat(r.json().getString("lang")).isEqualTo("de");
+    // with no trusted proxies configured, X-Forwarded-For is not believed
+    assertThat(p.get("/probe/whoami").bearer(token).header("X-Forwarded-For", "203.0.113.7").send().json()
+      .getString("client")).isEqualTo("127.0.0.1");
     // a token belongs to its organisation: naming another one is refused, naming its own is fine
     assertError(p.get("/probe/whoami").bearer(token).org("other-org").send(), 403, "org_mismatch");
     assertThat(p.get("/probe/whoami").bearer(token).org("acme").send().json().getString("org")).isEqualTo("acme");
@@ -130,6 +133,12 @@ class GatewayTest {
     Res pub = p.get("/probe/public").bearer("garbage").send();
     assertThat(pub.status()).isEqualTo(200);
     assertThat(pub.json().getValue("user")).isNull();
+    // a valid token on a public operation still belongs to its organisation
+    String acme = p.token("u2", new JsonObject().put("org", "acme"));
+    assertError(p.get("/probe/public").bearer(acme).org("globex").send(), 403, "org_mismatch");
+    assertError(p.get("/probe/maybe").bearer(acme).org("globex").send(), 403, "org_mismatch");
+    assertThat(p.get("/probe/public").bearer(acme).org("acme").send().json().getString("user")).isEqualTo("u2");
+    assertThat(p.get("/probe/public").bearer("garbage").org("globex").send().status()).isEqualTo(200);
   }
 
   @Test

@@ -75,6 +75,21 @@ class ExternalIssuerTest {
   }
 
   @Test
+  void aMisconfiguredIssuerStopsStartUpNamingTheKey() {
+    for (JsonObject[] bad : new JsonObject[][] {
+      {new JsonObject().put("issuer", PLAIN).put("publicKey", Jws.pem(KEY)).put("rolesclaim", "roles"),
+        new JsonObject().put("message", "auth.externalIssuers[0].rolesclaim")},
+      {new JsonObject().put("issuer", PLAIN).put("algorithm", "HS256").put("publicKey", Jws.pem(KEY)),
+        new JsonObject().put("message", "auth.externalIssuers[0]")},
+      {new JsonObject().put("issuer", PLAIN).put("publicKey", Jws.pem(KEY)).put("org", "acme").put("orgClaim", "o"),
+        new JsonObject().put("message", "'org' or 'orgClaim'")}}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestPlatform.start(new JsonObject().put("auth",
+          new JsonObject().put("externalIssuers", new JsonArray().add(bad[0])))).close())
+        .hasMessageContaining(bad[1].getString("message"));
+    }
+  }
+
+  @Test
   void rolesInAnExternalTokenWithoutAMappingGiveNothing() {
     String token = Jws.rs256(KEY, claims(PLAIN, "mallory").put("roles", new JsonArray().add("admin"))
       .put("org", "acme"));

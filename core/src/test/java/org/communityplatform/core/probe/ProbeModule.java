@@ -47,7 +47,8 @@ public final class ProbeModule implements PlatformModule {
       @Override
       protected void register() {
         operation("probeWhoami", req -> Future.succeededFuture(ApiReply.ok(new JsonObject()
-          .put("principal", req.principal()).put("org", req.org()).put("lang", req.lang()))));
+          .put("principal", req.principal()).put("org", req.org()).put("lang", req.lang())
+          .put("client", req.clientAddress()))));
         operation("probeMaybe", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("user", req.userId()))));
         operation("probePublic", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("user", req.userId()))));
         operation("probeSearch", req -> Future.succeededFuture(ApiReply.ok(new JsonObject().put("q", req.query().getValue("q")))));
