@@ -69,6 +69,7 @@ public final class Platform {
   private ClusterNode cluster;
   private ModuleVerticleFactory moduleFactory;
   private volatile boolean stopped;
+  private final List<org.communityplatform.core.module.GatewayOperations> gatewayOperations = new ArrayList<>();
 
   private Platform(JsonObject config, Clock clock) {
     this.config = config;
@@ -248,6 +249,14 @@ public final class Platform {
     }
     CoreOperations core = new CoreOperations(auth, clock);
     Gateway gateway = new Gateway(vertx, contracts, auth, http.getLong("requestTimeoutMs"), core.handlers());
+    for (ModuleLoader.ModuleState s : routedModules()) {
+      // streams and other long-lived answers a module serves on this node itself (see GatewayOperations)
+      var ops = s.module.gatewayOperations(moduleContext(s.module.name()), database.connectOptions());
+      if (ops != null) {
+        gatewayOperations.add(ops);
+        gateway.raw(ops.operations());
+      }
+    }
     HealthChecks checks = HealthChecks.create(vertx);
     checks.register("database", 2000, p -> database.pool().query("SELECT 1").execute()
       .onSuccess(r -> p.complete(Status.OK()))
@@ -359,7 +368,8 @@ public final class Platform {
       outbox.stop();
     }
     CompletableFuture<Void> closed = new CompletableFuture<>();
-    Future<Void> f = servers.stop(vertx);
+    Future<Void> f = servers.stop(vertx)
+      .eventually(() -> Future.join(gatewayOperations.stream().map(o -> o.close()).toList()));
     f.eventually(() -> cluster == null ? Future.succeededFuture() : cluster.stop())
       .eventually(() -> modules == null ? Future.succeededFuture() : modules.undeploy(vertx))
       // whatever else runs on the pool (modules taken over through HA) stops before it closes

@@ -58,6 +58,7 @@ public final class Gateway {
   private final long timeoutMs;
   private final Map<String, Function<ApiRequest, Future<ApiReply>>> local;
   private final Buffer documentJson;
+  private final Map<String, org.communityplatform.core.module.GatewayOperations.RawOperation> raw;
 
   /**
    * @param local operations of the {@code platform} contract answered on this node, without the bus
@@ -70,6 +71,16 @@ public final class Gateway {
     this.timeoutMs = timeoutMs;
     this.local = local;
     this.documentJson = contracts.document().toBuffer();
+    this.raw = new java.util.HashMap<>();
+  }
+
+  /**
+   * Operations answered on this node by a module itself (streams), after the same authentication
+   * and validation as every other operation; see {@link org.communityplatform.core.module.GatewayOperations}.
+   */
+  public Gateway raw(Map<String, org.communityplatform.core.module.GatewayOperations.RawOperation> operations) {
+    raw.putAll(operations);
+    return this;
   }
 
   /** Builds the router: every contract operation, {@code /openapi.json}, error handlers. */
@@ -131,12 +142,18 @@ public final class Gateway {
         .compose(vr -> validate(validator, vr))
         .recover(err -> Future.failedFuture(validationError(err)))
         .map(validated -> envelope(ctx, op, info, principal, validated, orgHeader, reqId)))
-      .compose(envelope -> dispatch(info, envelope))
+      .compose(envelope -> raw.containsKey(info.operationId)
+        ? raw.get(info.operationId).serve(ctx, new ApiRequest(envelope)).map(v -> (JsonObject) null)
+          .recover(err -> ctx.response().headWritten() ? Future.succeededFuture() : Future.failedFuture(err))
+        : dispatch(info, envelope))
       .onComplete(ar -> {
         if (ctx.response().ended() || ctx.response().closed()) {
           return;
         }
         if (ar.succeeded()) {
+          if (ar.result() == null) {
+            return; // a raw operation that wrote (or abandoned) its own answer
+          }
           writeReply(ctx, ar.result());
         } else {
           ApiError err = ApiError.from(ar.cause());
