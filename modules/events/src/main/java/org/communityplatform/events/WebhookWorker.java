@@ -181,6 +181,7 @@ final class WebhookWorker {
     String msgId = "msg_" + id;
     String signature = Signatures.sign(r.getString("secret"), msgId, ts, body.getBytes());
     long t0 = System.nanoTime();
+    Instant started = ctx.clock().instant();
     // checked again at send time, and the connection goes to the address checked (DNS rebinding)
     return guard.check(r.getString("url"))
       .compose(t -> client.request(io.vertx.core.http.HttpMethod.POST, t.port(), t.address(), t.pathAndQuery())
@@ -188,11 +189,11 @@ final class WebhookWorker {
         .putHeader("content-type", "application/json").putHeader("webhook-id", msgId)
         .putHeader("webhook-timestamp", Long.toString(ts)).putHeader("webhook-signature", signature)
         .sendBuffer(body))
-      .transform(ar -> record(r, ar.succeeded() ? ar.result() : null, ar.failed() ? ar.cause() : null,
+      .transform(ar -> record(r, started, ar.succeeded() ? ar.result() : null, ar.failed() ? ar.cause() : null,
         (int) ((System.nanoTime() - t0) / 1_000_000)));
   }
 
-  private Future<Void> record(Row r, HttpResponse<Buffer> resp, Throwable err, int durationMs) {
+  private Future<Void> record(Row r, Instant started, HttpResponse<Buffer> resp, Throwable err, int durationMs) {
     UUID id = r.getUUID("id");
     UUID hook = r.getUUID("webhook_id");
     String org = r.getString("org");
@@ -214,13 +215,15 @@ final class WebhookWorker {
     Instant fNext = next;
     String fStatus = status;
     return ctx.pool().withTransaction(c -> c.preparedQuery("INSERT INTO events.attempts (delivery_id, attempt, at, status_code,"
-          + " duration_ms, error) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(id, attempt, WebhookStore.at(now), resp == null ? null : resp.statusCode(), durationMs, error))
+          // the webhook (and its deliveries) may have been deleted during the send: nothing to record then
+          + " duration_ms, error) SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM events.deliveries WHERE id = $1)"
+          + " ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(id, attempt, WebhookStore.at(started), resp == null ? null : resp.statusCode(), durationMs, error))
         .compose(x -> c.preparedQuery("UPDATE events.deliveries SET status = $2, next_attempt_at = $3, locked_until = NULL WHERE id = $1")
           .execute(Tuple.of(id, fStatus, fNext == null ? null : WebhookStore.at(fNext))))
         .compose(x -> c.preparedQuery("UPDATE events.webhooks SET failing_since = CASE WHEN $2 THEN NULL"
             + " ELSE coalesce(failing_since, $3) END WHERE id = $1 RETURNING failing_since, enabled")
-          .execute(Tuple.of(hook, ok, WebhookStore.at(now))))
+          .execute(Tuple.of(hook, ok, WebhookStore.at(started))))
         .compose(rows -> {
           Row h = rows.size() == 0 ? null : rows.iterator().next();
           if (ok || h == null || !h.getBoolean("enabled") || h.getOffsetDateTime("failing_since") == null

@@ -8,6 +8,8 @@ final class Cfg {
 
   static final String API_TOKEN = "events-test-api-token-0123456789abcdef";
   static final String TOKEN_ORG = "acme";
+  /** Seconds of failures before a webhook is disabled (short: tests move the clock past it). */
+  static final int DISABLE_AFTER = 120;
 
   private Cfg() {
   }
@@ -18,7 +20,7 @@ final class Cfg {
       .put("modules", new JsonObject().put("events", new JsonObject()
         .put("stream", new JsonObject().put("heartbeatSeconds", 1).put("pollMs", 200))
         .put("webhooks", new JsonObject().put("allowPrivateTargets", true).put("pollMs", 100).put("timeoutMs", 2000)
-          .put("retrySchedule", new JsonArray().add(5).add(30)).put("jitterPercent", 50).put("disableAfterSeconds", 3600))));
+          .put("retrySchedule", new JsonArray().add(5).add(30)).put("jitterPercent", 50).put("disableAfterSeconds", DISABLE_AFTER))));
   }
 
   static JsonObject item(String title) {
