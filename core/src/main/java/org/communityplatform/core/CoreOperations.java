@@ -2,7 +2,10 @@ package org.communityplatform.core;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import org.communityplatform.core.auth.PlatformAuth;
+import io.vertx.sqlclient.Pool;
+import org.communityplatform.core.audit.AuditEntry;
+import org.communityplatform.core.audit.AuditLog;
+import org.communityplatform.core.auth.ApiTokens;
 import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
@@ -11,16 +14,25 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 
-/** The operations of the core contract, answered by the gateway node itself. */
+/**
+ * The operations of the core contract, answered by the gateway node itself. The API token routes
+ * act only in the caller's organisation ({@code req.org()}, decided by the gateway from the token),
+ * and each creation or revocation is written to the audit log in the same transaction.
+ */
 final class CoreOperations {
 
-  private final PlatformAuth auth;
+  private final ApiTokens tokens;
+  private final AuditLog audit;
+  private final Pool pool;
   private final Clock clock;
 
-  CoreOperations(PlatformAuth auth, Clock clock) {
-    this.auth = auth;
+  CoreOperations(ApiTokens tokens, AuditLog audit, Pool pool, Clock clock) {
+    this.tokens = tokens;
+    this.audit = audit;
+    this.pool = pool;
     this.clock = clock;
   }
 
@@ -30,29 +42,44 @@ final class CoreOperations {
       .put("status", "ok").put("timestamp", Instant.now(clock).toString()))));
     map.put("listApiTokens", req -> {
       requireAdmin(req);
-      return auth.listApiTokens(req.org()).map(ApiReply::ok);
+      return tokens.list(req.org()).map(ApiReply::ok);
     });
     map.put("createApiToken", req -> {
-      requireAdmin(req);
-      return auth.createApiToken(req.org(), req.body().getString("name"), req.userId()).map(ApiReply::created);
+      String admin = requireAdmin(req);
+      String name = req.body().getString("name");
+      return pool.withTransaction(conn -> tokens.create(conn, req.org(), name, admin)
+          .compose(created -> audit.append(conn, AuditEntry.of(req.org(), "api_token.created").actor(admin)
+              .target("api_token", created.getString("id")).after(new JsonObject().put("name", name))
+              .reqId(req.reqId()))
+            .map(created)))
+        .map(ApiReply::created);
     });
     map.put("revokeApiToken", req -> {
-      requireAdmin(req);
-      return auth.revokeApiToken(req.org(), ApiRequest.uuidOr404(req.pathParam("tokenId"), "API token"))
-        .map(ok -> {
-          if (!ok) {
-            throw ApiError.notFound("API token not found");
+      String admin = requireAdmin(req);
+      UUID id = ApiRequest.uuidOr404(req.pathParam("tokenId"), "API token");
+      return pool.withTransaction(conn -> tokens.revoke(conn, req.org(), id).compose(revoked -> {
+          if (revoked == null) {
+            return Future.failedFuture(ApiError.notFound("API token not found"));
           }
-          return ApiReply.ok(new JsonObject().put("id", req.pathParam("tokenId")).put("revoked", true));
+          return audit.append(conn, AuditEntry.of(req.org(), "api_token.revoked").actor(admin)
+              .target("api_token", id.toString()).before(new JsonObject().put("name", revoked.getString("name")))
+              .reqId(req.reqId()))
+            .map(revoked.getString("hash"));
+        }))
+        .map(hash -> {
+          tokens.forget(hash);
+          return ApiReply.ok(new JsonObject().put("id", id.toString()).put("revoked", true));
         });
     });
     return map;
   }
 
-  private static void requireAdmin(ApiRequest req) {
-    req.requireUser();
-    if (!req.hasRole("admin")) {
+  /** The caller's user id when they are an admin of the request's organisation; 401/403 otherwise. */
+  private static String requireAdmin(ApiRequest req) {
+    String me = req.requireUser();
+    if (req.principal().getBoolean("apiToken", false) || !req.hasRole("admin")) {
       throw ApiError.forbidden("only an organisation admin may manage API tokens");
     }
+    return me;
   }
 }

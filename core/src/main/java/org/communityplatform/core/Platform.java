@@ -10,6 +10,7 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import org.communityplatform.core.audit.AuditLog;
 import org.communityplatform.core.auth.PlatformAuth;
+import org.communityplatform.core.bus.LocalJsonCodec;
 import org.communityplatform.core.events.EventLog;
 import org.communityplatform.core.throttle.Throttle;
 import org.communityplatform.core.cluster.ClusterNode;
@@ -175,6 +176,7 @@ public final class Platform {
     started
       .compose(v -> {
         vertx = v;
+        LocalJsonCodec.register(vertx);
         return Database.start(vertx, config);
       })
       .compose(db -> {
@@ -247,8 +249,13 @@ public final class Platform {
     for (ModuleLoader.ModuleState s : routedModules()) {
       contracts.add(s.module.name(), Contracts.readYaml(s.module.getClass().getClassLoader(), s.module.contract()));
     }
-    CoreOperations core = new CoreOperations(auth, clock);
-    Gateway gateway = new Gateway(vertx, contracts, auth, http.getLong("requestTimeoutMs"), core.handlers());
+    CoreOperations core = new CoreOperations(auth.apiTokens(), audit, database.pool(), clock);
+    Gateway gateway;
+    try {
+      gateway = new Gateway(vertx, contracts, auth, http, core.handlers());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     for (ModuleLoader.ModuleState s : routedModules()) {
       // streams and other long-lived answers a module serves on this node itself (see GatewayOperations)
       var ops = s.module.gatewayOperations(moduleContext(s.module.name()), database.connectOptions());
@@ -277,7 +284,7 @@ public final class Platform {
     }).compose(router -> servers.start(vertx, router, new HttpServerOptions()
         .setHost(http.getString("host")).setPort(http.getInteger("port"))
         .setMaxInitialLineLength(8192).setCompressionSupported(false).setTcpNoDelay(true),
-        http.getInteger("instances") > 0 ? http.getInteger("instances") : Runtime.getRuntime().availableProcessors()))
+        http.getInteger("instances") > 0 ? http.getInteger("instances") : Runtime.getRuntime().availableProcessors(), http))
       .map(port -> {
         LOG.info("HTTP API listening on {}:{} ({} operations)", http.getString("host"), port,
           contracts.operations().size());

@@ -65,8 +65,12 @@ class GatewayTest {
     assertThat(principal.getJsonArray("roles")).containsExactly("moderator");
     assertThat(r.json().getString("org")).isEqualTo("acme");
     assertThat(r.json().getString("lang")).isEqualTo("de");
-    // the orgid header wins over the token's org claim
-    assertThat(p.get("/probe/whoami").bearer(token).org("other-org").send().json().getString("org")).isEqualTo("other-org");
+    // a token belongs to its organisation: naming another one is refused, naming its own is fine
+    assertError(p.get("/probe/whoami").bearer(token).org("other-org").send(), 403, "org_mismatch");
+    assertThat(p.get("/probe/whoami").bearer(token).org("acme").send().json().getString("org")).isEqualTo("acme");
+    // a platform token without an org claim belongs to "default"
+    assertError(p.get("/probe/whoami").as("plain").org("acme").send(), 403, "org_mismatch");
+    assertThat(p.get("/probe/whoami").as("plain").send().json().getString("org")).isEqualTo("default");
   }
 
   @Test
@@ -105,13 +109,13 @@ class GatewayTest {
   }
 
   @Test
-  void aTokenSeenBeforeStillExpires() throws InterruptedException {
+  void aTokenSeenBeforeStillExpires() {
     try (TestPlatform strict = TestPlatform.start(new JsonObject().put("auth", new JsonObject()
       .put("jwt", new JsonObject().put("clockSkewSeconds", 0))))) {
-      long now = System.currentTimeMillis() / 1000;
+      long now = strict.clock().millis() / 1000;
       String token = sign(SECRET, claims("short-lived").put("iat", now).put("exp", now + 2));
       assertThat(strict.get("/probe/whoami").bearer(token).send().status()).isEqualTo(200);
-      Thread.sleep(3100);
+      strict.clock().advance(java.time.Duration.ofSeconds(3));
       Res late = strict.get("/probe/whoami").bearer(token).send();
       assertThat(late.status()).as(late.toString()).isEqualTo(401);
     }
@@ -132,9 +136,9 @@ class GatewayTest {
   void apiTokensAreCreatedByAdminsAndRevocable() {
     assertError(p.get("/probe/admin").send(), 401, "unauthorized");
     assertError(p.get("/probe/admin").header("x-api-token", "cpt_nope").send(), 401, "unauthorized");
-    String admin = p.token("boss", new JsonObject().put("roles", new JsonArray().add("admin")));
-    assertError(p.post("/api/admin/api-tokens").org("acme").as("pleb").json(new JsonObject().put("name", "ci")).send(),
-      403, "forbidden");
+    String admin = p.token("boss", new JsonObject().put("org", "acme").put("roles", new JsonArray().add("admin")));
+    assertError(p.post("/api/admin/api-tokens").org("acme").bearer(p.token("pleb", new JsonObject().put("org", "acme")))
+      .json(new JsonObject().put("name", "ci")).send(), 403, "forbidden");
     Res created = p.post("/api/admin/api-tokens").org("acme").bearer(admin).json(new JsonObject().put("name", "ci")).send();
     assertThat(created.status()).isEqualTo(201);
     String secret = created.json().getString("token");
@@ -149,6 +153,16 @@ class GatewayTest {
     assertThat(p.delete("/api/admin/api-tokens/" + id).org("acme").bearer(admin).send().status()).isEqualTo(200);
     assertError(p.get("/probe/admin").header("x-api-token", secret).send(), 401, "unauthorized");
     assertError(p.delete("/api/admin/api-tokens/" + id).org("acme").bearer(admin).send(), 404, "not_found");
+    // both administrative acts are in acme's audit log, with the admin as actor
+    assertThat(p.sql("SELECT action, actor FROM platform.audit_log WHERE org = 'acme' ORDER BY seq").stream()
+      .map(r -> r.getString(0) + " by " + r.getString(1)).toList())
+      .containsExactly("api_token.created by boss", "api_token.revoked by boss");
+    // an admin of another organisation can neither reach acme's tokens nor see them from its own
+    String stranger = p.token("boss-of-default", new JsonObject().put("roles", new JsonArray().add("admin")));
+    assertError(p.get("/api/admin/api-tokens").org("acme").bearer(stranger).send(), 403, "org_mismatch");
+    assertError(p.delete("/api/admin/api-tokens/" + id).org("acme").bearer(stranger).send(), 403, "org_mismatch");
+    assertThat(p.get("/api/admin/api-tokens").bearer(stranger).send().json().getJsonArray("data")).isEmpty();
+    assertError(p.delete("/api/admin/api-tokens/" + id).bearer(stranger).send(), 404, "not_found");
   }
 
   @Test

@@ -68,7 +68,7 @@ public abstract class ApiVerticle extends VerticleBase {
       ApiRequest req = new ApiRequest(msg.body());
       invoke(() -> handler.handle(req)).onComplete(ar -> {
         if (ar.succeeded()) {
-          msg.reply(ar.result().toJson());
+          msg.reply(ar.result().toJson(), LocalJsonCodec.options());
         } else {
           fail(msg, ar.cause(), req.reqId());
         }
@@ -82,7 +82,8 @@ public abstract class ApiVerticle extends VerticleBase {
       JsonObject body = msg.body() == null ? new JsonObject() : msg.body();
       invoke(() -> handler.handle(body)).onComplete(ar -> {
         if (ar.succeeded()) {
-          msg.reply(ar.result());
+          Object result = ar.result();
+          msg.reply(result, result instanceof JsonObject ? LocalJsonCodec.options() : new DeliveryOptions());
         } else {
           fail(msg, ar.cause(), null);
         }
@@ -97,7 +98,7 @@ public abstract class ApiVerticle extends VerticleBase {
    * For facts that already happened, listen with {@link #on} instead.
    */
   protected Future<JsonObject> ask(String address, JsonObject message) {
-    return vertx.eventBus().<Object>request(address, message, new DeliveryOptions().setSendTimeout(askTimeoutMs()))
+    return vertx.eventBus().<Object>request(address, message, LocalJsonCodec.options().setSendTimeout(askTimeoutMs()))
       .map(reply -> reply.body() instanceof JsonObject ? (JsonObject) reply.body() : new JsonObject())
       .recover(err -> Future.failedFuture(ApiError.from(err)));
   }

@@ -7,28 +7,36 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The node's PostgreSQL: an external server from {@code db.url} / {@code db.host}, or, with neither,
- * an embedded server with a persistent data directory. Owns the pool and runs per-module migrations.
+ * an embedded server with a persistent data directory ({@link EmbeddedServer}: fsync and synchronous
+ * commit on, password authentication, a stale postmaster stopped at start). Owns the pool and runs
+ * per-module migrations.
+ *
+ * <p>A dead embedded postmaster is restarted by this node: every {@code db.embedded.watchdogSeconds}
+ * the postmaster process is looked at, and when it is gone a new one is started on the same port and
+ * data directory (the pool reconnects by itself). Meanwhile database requests answer 503 and
+ * {@code /health/ready} reports the database down.
  */
 public final class Database {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
   private final Vertx vertx;
-  private final EmbeddedPostgres embedded;
+  private volatile EmbeddedServer embedded;
   private final PgConnectOptions connectOptions;
   private final Pool pool;
+  private long watchdog = -1;
+  private volatile boolean restarting;
+  private volatile boolean closed;
 
-  private Database(Vertx vertx, EmbeddedPostgres embedded, PgConnectOptions connectOptions, Pool pool) {
+  private Database(Vertx vertx, EmbeddedServer embedded, PgConnectOptions connectOptions, Pool pool) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.connectOptions = connectOptions;
@@ -43,7 +51,7 @@ public final class Database {
   public static Future<Database> start(Vertx vertx, JsonObject config) {
     JsonObject db = config.getJsonObject("db");
     Future<PgConnectOptions> options;
-    Future<EmbeddedPostgres> embeddedFuture;
+    Future<EmbeddedServer> embeddedFuture;
     if (isExternal(db)) {
       String url = db.getString("url", "");
       PgConnectOptions o;
@@ -64,20 +72,14 @@ public final class Database {
       Path dir = Path.of(emb.getString("dir")).toAbsolutePath();
       int port = emb.getInteger("port", 0);
       embeddedFuture = vertx.executeBlocking(() -> {
-        Files.createDirectories(dir.getParent());
         long t0 = System.nanoTime();
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
-          .setDataDirectory(dir)
-          .setCleanDataDirectory(false)
-          .setPort(port)
-          .setServerConfig("max_connections", "300")
-          .start();
-        LOG.info("embedded PostgreSQL started on 127.0.0.1:{} with data in {} ({} ms)", pg.getPort(), dir,
+        EmbeddedServer pg = EmbeddedServer.start(dir, port);
+        LOG.info("embedded PostgreSQL started on 127.0.0.1:{} with data in {} ({} ms)", pg.port(), dir,
           (System.nanoTime() - t0) / 1_000_000);
         return pg;
       });
-      options = embeddedFuture.map(pg -> new PgConnectOptions().setHost("127.0.0.1").setPort(pg.getPort())
-        .setDatabase("postgres").setUser("postgres").setPassword("postgres"));
+      options = embeddedFuture.map(pg -> new PgConnectOptions().setHost("127.0.0.1").setPort(pg.port())
+        .setDatabase("postgres").setUser("postgres").setPassword(pg.password()));
     }
     return options.compose(o -> {
       o.setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(512)
@@ -88,10 +90,10 @@ public final class Database {
         .using(vertx)
         .build();
       return pool.query("SELECT 1").execute()
-        .map(rs -> new Database(vertx, embeddedFuture.result(), o, pool))
+        .map(rs -> new Database(vertx, embeddedFuture.result(), o, pool).watch(db))
         .recover(err -> {
           pool.close();
-          EmbeddedPostgres pg = embeddedFuture.result();
+          EmbeddedServer pg = embeddedFuture.result();
           Future<Void> stop = pg == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
             pg.close();
             return null;
@@ -112,6 +114,53 @@ public final class Database {
 
   public boolean embedded() {
     return embedded != null;
+  }
+
+  /** The embedded server's data directory, or null with an external server. */
+  public Path embeddedDir() {
+    EmbeddedServer e = embedded;
+    return e == null ? null : e.dir();
+  }
+
+  /** Starts the watchdog of an embedded postmaster ({@code db.embedded.watchdogSeconds}, 0: none). */
+  private Database watch(JsonObject db) {
+    int seconds = db.getJsonObject("embedded", new JsonObject()).getInteger("watchdogSeconds", 5);
+    if (embedded != null && seconds > 0) {
+      watchdog = vertx.setPeriodic(seconds * 1000L, id -> {
+        EmbeddedServer e = embedded;
+        if (!closed && !restarting && e != null && !e.alive()) {
+          restartEmbedded(e);
+        }
+      });
+    }
+    return this;
+  }
+
+  private void restartEmbedded(EmbeddedServer dead) {
+    restarting = true;
+    LOG.error("the embedded PostgreSQL postmaster is gone; starting it again on port {}", dead.port());
+    vertx.executeBlocking(() -> {
+      try {
+        dead.close();
+      } catch (Exception e) {
+        LOG.debug("closing the dead postmaster: {}", e.toString());
+      }
+      return EmbeddedServer.start(dead.dir(), dead.port());
+    }, false).onComplete(ar -> {
+      restarting = false;
+      if (ar.succeeded()) {
+        embedded = ar.result();
+        LOG.info("embedded PostgreSQL started again on port {}", ar.result().port());
+        if (closed) {
+          vertx.executeBlocking(() -> {
+            ar.result().close();
+            return null;
+          });
+        }
+      } else {
+        LOG.error("the embedded PostgreSQL could not be started again; next try in a moment", ar.cause());
+      }
+    });
   }
 
   public String jdbcUrl() {
@@ -141,8 +190,13 @@ public final class Database {
 
   /** Closes the pool, then stops the embedded server if there is one. */
   public Future<Void> close() {
-    return pool.close().eventually(() -> embedded == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-      embedded.close();
+    closed = true;
+    if (watchdog >= 0) {
+      vertx.cancelTimer(watchdog);
+    }
+    EmbeddedServer e = embedded;
+    return pool.close().eventually(() -> e == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      e.close();
       LOG.info("embedded PostgreSQL stopped");
       return null;
     }));

@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 import java.util.ArrayList;
@@ -24,30 +25,45 @@ public final class HttpServers {
   private static final class HttpVerticle extends VerticleBase {
     private final Router router;
     private final HttpServerOptions options;
+    private final JsonObject http;
     private HttpServer server;
 
-    HttpVerticle(Router router, HttpServerOptions options) {
+    HttpVerticle(Router router, HttpServerOptions options, JsonObject http) {
       this.router = router;
       this.options = options;
+      this.http = http;
     }
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(Gateway::invalidRequest)
+      SlowClients slow = new SlowClients(vertx, http);
+      return vertx.createHttpServer(options)
+        .connectionHandler(slow::opened)
+        .requestHandler(req -> {
+          slow.headersRead(req);
+          router.handle(req);
+        })
+        .invalidRequestHandler(Replies::invalidRequest)
         .listen().onSuccess(s -> server = s);
     }
   }
 
-  /** Starts {@code instances} servers; completes with the port they listen on. */
-  public Future<Integer> start(Vertx vertx, Router router, HttpServerOptions options, int instances) {
-    HttpServerOptions shared = new HttpServerOptions(options);
+  /**
+   * Starts {@code instances} servers; completes with the port they listen on. {@code http} is the
+   * config section with the slow-client timeouts (see {@link SlowClients}); its
+   * {@code idleTimeoutSeconds} also becomes the server's idle timeout.
+   */
+  public Future<Integer> start(Vertx vertx, Router router, HttpServerOptions options, int instances, JsonObject http) {
+    HttpServerOptions shared = new HttpServerOptions(options)
+      .setIdleTimeout(Math.max(1, http.getInteger("idleTimeoutSeconds", 60)))
+      .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
     if (shared.getPort() == 0) {
       // a negative port asks Vert.x for one random port shared by every server using that value
       shared.setPort(-1);
     }
     List<HttpVerticle> created = new java.util.concurrent.CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
-      HttpVerticle v = new HttpVerticle(router, shared);
+      HttpVerticle v = new HttpVerticle(router, shared, http);
       created.add(v);
       return v;
     }, new DeploymentOptions().setInstances(Math.max(1, instances))).map(id -> {

@@ -1,0 +1,104 @@
+package org.communityplatform.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The command-line options of a bench run ({@link #usage()} lists them). */
+final class Options {
+  boolean smoke;
+  int duration = 10;
+  int warmup = 3;
+  int threads = 2;
+  int connections = 32;
+  boolean cluster = true;
+  boolean profile = true;
+  boolean xl;
+  boolean embeddedStartup = true;
+  Path root = Path.of("").toAbsolutePath();
+  Path jar;
+  Path work;
+  Path results;
+  List<String> only = List.of();
+  List<String> platformJvm = new ArrayList<>();
+  int profileSeconds = 20;
+
+  static Options parse(String[] args) {
+    Options o = new Options();
+    if (o.root.getFileName() != null && o.root.getFileName().toString().equals("bench")
+      && Files.exists(o.root.resolve("pom.xml")) && Files.exists(o.root.getParent().resolve("app"))) {
+      o.root = o.root.getParent();
+    }
+    boolean clusterSet = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--smoke" -> o.smoke = true;
+        case "--duration" -> o.duration = Integer.parseInt(args[++i]);
+        case "--warmup" -> o.warmup = Integer.parseInt(args[++i]);
+        case "--threads" -> o.threads = Integer.parseInt(args[++i]);
+        case "--connections" -> o.connections = Integer.parseInt(args[++i]);
+        case "--no-cluster" -> {
+          o.cluster = false;
+          clusterSet = true;
+        }
+        case "--cluster" -> {
+          o.cluster = true;
+          clusterSet = true;
+        }
+        case "--no-profile" -> o.profile = false;
+        case "--profile-seconds" -> o.profileSeconds = Integer.parseInt(args[++i]);
+        case "--xl" -> o.xl = true;
+        case "--no-xl" -> o.xl = false;
+        case "--no-embedded-startup" -> o.embeddedStartup = false;
+        case "--root" -> o.root = Path.of(args[++i]).toAbsolutePath();
+        case "--jar" -> o.jar = Path.of(args[++i]).toAbsolutePath();
+        case "--work" -> o.work = Path.of(args[++i]).toAbsolutePath();
+        case "--results" -> o.results = Path.of(args[++i]).toAbsolutePath();
+        case "--only" -> o.only = Arrays.asList(args[++i].split(","));
+        case "--platform-jvm" -> o.platformJvm.addAll(Arrays.asList(args[++i].trim().split("\\s+")));
+        case "-h", "--help" -> throw new IllegalArgumentException("");
+        default -> throw new IllegalArgumentException("unknown option " + a);
+      }
+    }
+    if (o.smoke) {
+      o.profile = false;
+      o.xl = false;
+      o.embeddedStartup = false;
+      if (!clusterSet) {
+        o.cluster = false;
+      }
+    }
+    if (o.jar == null) {
+      o.jar = o.root.resolve("app/target/community-platform.jar");
+    }
+    if (o.work == null) {
+      o.work = o.root.resolve("bench/work").resolve(o.smoke ? "smoke" : "full");
+    }
+    if (o.results == null && !o.smoke) {
+      o.results = o.root.resolve("bench/RESULTS.md");
+    }
+    return o;
+  }
+
+  static String usage() {
+    return """
+      usage: bench/run.sh [--smoke] [options]
+        --smoke                 tiny data set, every endpoint once, exit 1 on any non-2xx (seconds)
+        --duration S            seconds per measured wrk run (10)
+        --warmup S              seconds of warm-up before each platform endpoint (3)
+        --threads T --connections C   wrk threads and connections (2, 32)
+        --no-cluster | --cluster      skip / run the two-node cluster measurement (full: on; smoke: off)
+        --no-profile            skip the JFR profile of the slowest endpoint
+        --profile-seconds S     length of the profiled run (20)
+        --xl                    also load an organisation of 1,000,000 profiles (people search at 1M; +3-6 min of loading,
+                                and its rows share the search index with the 100k organisation's)
+        --no-embedded-startup   skip the start-up measurement of the platform's own embedded mode
+        --only a,b              measure only these endpoints (keys as printed)
+        --platform-jvm "OPTS"   JVM options for the platform nodes (default: none, as the README runs it)
+        --jar PATH --work DIR --results FILE --root DIR
+      """;
+  }
+}
