@@ -36,7 +36,7 @@ class EventsVisibilityTest {
       .put("communities", new JsonObject().put("passwordHashIterations", 1000))));
 
   private static String token(String user) {
-    return p.get().token(user, new JsonObject().put("email", user + "@example.test").put("name", "User " + user));
+    return p.get().token(user, new JsonObject().put("email", user + "@example.test").put("name", "User " + user).put("org", ORG));
   }
 
   private static TestPlatform.Req as(TestPlatform.Req r, String user) {
@@ -97,7 +97,7 @@ class EventsVisibilityTest {
     String hidden = community("owner-2", "Other hidden", true);
     requireCommunityEvents(hidden);
     TestPlatform.Res other = p.get().get("/api/events").org("elsewhere")
-      .bearer(p.get().token("admin-x", new JsonObject().put("roles", new JsonArray().add("admin")))).send();
+      .bearer(p.get().token("admin-x", new JsonObject().put("roles", new JsonArray().add("admin")).put("org", "elsewhere"))).send();
     assertThat(other.status()).isEqualTo(200);
     assertThat(other.json().getJsonArray("data")).isEmpty();
     TestPlatform.Res hook = as(p.get().post("/api/webhooks"), "outsider")

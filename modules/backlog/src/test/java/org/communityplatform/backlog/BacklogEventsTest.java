@@ -27,7 +27,7 @@ class BacklogEventsTest {
   @Test
   void createUpdateDeleteEachAppendOneEventAboutTheItem() {
     var t = p.get();
-    String token = t.token("user-7");
+    String token = t.token("user-7", new JsonObject().put("org", "ev"));
     String id = t.post("/api/backlog").org("ev").bearer(token).json(item("Slow login")).send().json().getString("id");
     assertThat(t.patch("/api/backlog/" + id).org("ev").bearer(token).json(new JsonObject().put("status", "done")).send().status())
       .isEqualTo(200);

@@ -30,4 +30,9 @@ final class Cfg {
   static JsonObject admin() {
     return new JsonObject().put("roles", new JsonArray().add("admin"));
   }
+
+  /** Claims of a user of {@code org} (a token belongs to one organisation). */
+  static JsonObject in(String org) {
+    return new JsonObject().put("org", org);
+  }
 }

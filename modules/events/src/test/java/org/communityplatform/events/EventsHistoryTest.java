@@ -24,7 +24,7 @@ class EventsHistoryTest {
   }
 
   private static JsonObject history(String org, String query) {
-    TestPlatform.Res r = p.get().get("/api/events" + query).org(org).bearer(p.get().token("reader")).send();
+    TestPlatform.Res r = p.get().get("/api/events" + query).org(org).bearer(p.get().token("reader", Cfg.in(org))).send();
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     return r.json();
   }
@@ -87,14 +87,16 @@ class EventsHistoryTest {
     JsonArray a = history("org-a", "").getJsonArray("data");
     assertThat(a).hasSize(1);
     assertThat(a.getJsonObject(0).getString("org")).isEqualTo("org-a");
-    // an API token reads its own organisation, whatever orgid header it sends
+    // an API token reads its own organisation, and cannot name another
     create(Cfg.TOKEN_ORG, "token org");
-    TestPlatform.Res r = p.get().get("/api/events").org("org-b").header("x-api-token", Cfg.API_TOKEN).send();
+    assertThat(p.get().get("/api/events").org("org-b").header("x-api-token", Cfg.API_TOKEN).send().status()).isEqualTo(403);
+    TestPlatform.Res r = p.get().get("/api/events").header("x-api-token", Cfg.API_TOKEN).send();
     assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().getJsonArray("data")).isNotEmpty();
     assertThat(r.json().getJsonArray("data")).allSatisfy(e -> assertThat(((JsonObject) e).getString("org")).isEqualTo(Cfg.TOKEN_ORG));
     // an id of another organisation's log is not a cursor here
     long foreign = history("org-b", "").getJsonArray("data").getJsonObject(0).getLong("id");
-    TestPlatform.Res bad = p.get().get("/api/events?after=" + foreign).org("org-a").bearer(p.get().token("reader")).send();
+    TestPlatform.Res bad = p.get().get("/api/events?after=" + foreign).org("org-a").bearer(p.get().token("reader", Cfg.in("org-a"))).send();
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.errorCode()).isEqualTo("invalid_cursor");
   }

@@ -35,7 +35,7 @@ class StreamTest {
 
   private static SseClient open(String org, String query, Map<String, String> extra) {
     Map<String, String> h = new java.util.HashMap<>(extra);
-    h.put("Authorization", "Bearer " + p.get().token("watcher"));
+    h.put("Authorization", "Bearer " + p.get().token("watcher", Cfg.in(org)));
     h.put("orgid", org);
     SseClient c = SseClient.open(p.get().port(), "/api/events/stream" + query, h);
     assertThat(c.status()).isEqualTo(200);
@@ -112,7 +112,7 @@ class StreamTest {
   @Test
   void aWebSocketResumesFromTheGivenIdThenGoesLive() throws Exception {
     create("ws", "w1");
-    String firstId = String.valueOf(p.get().get("/api/events").org("ws").bearer(p.get().token("u")).send().json()
+    String firstId = String.valueOf(p.get().get("/api/events").org("ws").bearer(p.get().token("u", Cfg.in("ws"))).send().json()
       .getJsonArray("data").getJsonObject(0).getLong("id"));
     create("ws", "w2");
     Vertx vertx = Vertx.vertx();
@@ -120,7 +120,7 @@ class StreamTest {
       WebSocketClient client = vertx.createWebSocketClient();
       LinkedBlockingQueue<JsonObject> got = new LinkedBlockingQueue<>();
       WebSocket ws = TestPlatform.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(p.get().port())
-        .setURI("/api/events/ws").addHeader("Authorization", "Bearer " + p.get().token("u")).addHeader("orgid", "ws")));
+        .setURI("/api/events/ws").addHeader("Authorization", "Bearer " + p.get().token("u", Cfg.in("ws"))).addHeader("orgid", "ws")));
       ws.textMessageHandler(t -> got.add(new JsonObject(t)));
       TestPlatform.await(ws.writeTextMessage(new JsonObject().put("type", "resume").put("lastEventId", firstId).encode()));
       JsonObject e = got.poll(10, TimeUnit.SECONDS);

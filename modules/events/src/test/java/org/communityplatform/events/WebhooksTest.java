@@ -74,18 +74,18 @@ class WebhooksTest {
   @Test
   void onlyManagersOfTheOrganisationSeeAndChangeWebhooks() {
     JsonObject h = hook("http://127.0.0.1:9/x", "*");
-    String user = p.get().token("plain-user");
+    String user = p.get().token("plain-user", Cfg.in(Cfg.TOKEN_ORG));
     TestPlatform.Res forbidden = p.get().get("/api/webhooks").org(Cfg.TOKEN_ORG).bearer(user).send();
     assertThat(forbidden.status()).as(forbidden.toString()).isEqualTo(403);
     assertThat(p.get().post("/api/webhooks").org(Cfg.TOKEN_ORG).bearer(user)
       .json(new JsonObject().put("url", "http://127.0.0.1:9/").put("events", new JsonArray().add("*"))).send().status()).isEqualTo(403);
     assertThat(p.get().get("/api/webhooks").send().status()).isEqualTo(401);
     // an admin of another organisation does not find it
-    String otherAdmin = p.get().token("admin-2", Cfg.admin());
+    String otherAdmin = p.get().token("admin-2", Cfg.admin().put("org", "elsewhere"));
     assertThat(p.get().get("/api/webhooks/" + h.getString("id")).org("elsewhere").bearer(otherAdmin).send().status()).isEqualTo(404);
     assertThat(p.get().delete("/api/webhooks/" + h.getString("id")).org("elsewhere").bearer(otherAdmin).send().status()).isEqualTo(404);
     // the organisation's own admin does
-    String admin = p.get().token("admin-1", Cfg.admin());
+    String admin = p.get().token("admin-1", Cfg.admin().put("org", Cfg.TOKEN_ORG));
     assertThat(p.get().get("/api/webhooks/" + h.getString("id")).org(Cfg.TOKEN_ORG).bearer(admin).send().status()).isEqualTo(200);
     TestPlatform.Res bad = as(p.get().post("/api/webhooks")).json(new JsonObject().put("url", "ftp://example.com/")
       .put("events", new JsonArray().add("*"))).send();
