@@ -35,8 +35,10 @@ final class WebhookStore {
     return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
   }
 
+  /** The organisation's webhook count, under a transaction lock per organisation so that concurrent creates cannot pass the limit. */
   Future<Long> count(SqlClient c, String org) {
-    return c.preparedQuery("SELECT count(*) FROM events.webhooks WHERE org = $1").execute(Tuple.of(org))
+    return c.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('events.webhooks:' || $1))").execute(Tuple.of(org))
+      .compose(x -> c.preparedQuery("SELECT count(*) FROM events.webhooks WHERE org = $1").execute(Tuple.of(org)))
       .map(r -> r.iterator().next().getLong(0));
   }
 
