@@ -92,7 +92,16 @@ public final class Gateway {
         Operation op = route.getOperation();
         Contracts.OperationInfo info = contracts.operation(op.getOperationId());
         route.setDoSecurity(false).setDoValidation(false);
-        route.addHandler(BodyHandler.create(false).setBodyLimit(info.bodyLimit));
+        if (raw.containsKey(op.getOperationId())) {
+          // a stream operation reads no body: the request stays paused (not ended) through the
+          // asynchronous authentication, so that it can still become a WebSocket
+          route.addHandler(ctx -> {
+            ctx.request().pause();
+            ctx.next();
+          });
+        } else {
+          route.addHandler(BodyHandler.create(false).setBodyLimit(info.bodyLimit));
+        }
         OperationValidator validator = new OperationValidator(contract, op);
         route.addHandler(ctx -> handle(ctx, op, info, validator));
         route.addFailureHandler(Replies::failure);

@@ -144,6 +144,8 @@ final class StreamOps implements GatewayOperations {
             ws.close((short) 1008, "resume failed");
           });
       });
+      // the gateway kept the request paused through authentication; frames flow once the handlers are set
+      ws.resume();
       return over.future();
     });
   }
