@@ -73,6 +73,16 @@ public final class Bench {
     }
   }
 
+  private void runEvents(Node platform, Endpoints endpoints, Results res) throws Exception {
+    run.say("event log: write cost (log on vs off) and SSE fan-out:");
+    EventsPhase phase = new EventsPhase(run);
+    try {
+      phase.measure(platform, endpoints, res);
+    } finally {
+      phase.close();
+    }
+  }
+
   private int withDatabase() throws Exception {
     Results res = new Results(run);
 
@@ -109,7 +119,11 @@ public final class Bench {
     run.say("checking every endpoint once:");
     Checks checks = new Checks(run);
     int failures = checks.checkAll(platform, baseline, endpoints, res);
+    boolean events = o.events != null ? o.events : !o.smoke;
     if (o.smoke) {
+      if (events) {
+        runEvents(platform, endpoints, res);
+      }
       if (o.cluster) {
         failures += new ClusterPhase(run).smoke(modules, endpoints.list.get(0)) ? 0 : 1;
       }
@@ -132,6 +146,9 @@ public final class Bench {
 
     if (o.profile) {
       new Profiler(run).endpoints(platform, wrk, res);
+    }
+    if (events) {
+      runEvents(platform, endpoints, res);
     }
     platform.stop();
 

@@ -17,6 +17,8 @@ final class Options {
   boolean profile = true;
   boolean xl;
   boolean embeddedStartup = true;
+  /** The event log phase ({@link EventsPhase}): on in a full run; in smoke mode only with --events. */
+  Boolean events;
   Path root = Path.of("").toAbsolutePath();
   Path jar;
   Path work;
@@ -53,6 +55,8 @@ final class Options {
         case "--xl" -> o.xl = true;
         case "--no-xl" -> o.xl = false;
         case "--no-embedded-startup" -> o.embeddedStartup = false;
+        case "--events" -> o.events = true;
+        case "--no-events" -> o.events = false;
         case "--root" -> o.root = Path.of(args[++i]).toAbsolutePath();
         case "--jar" -> o.jar = Path.of(args[++i]).toAbsolutePath();
         case "--work" -> o.work = Path.of(args[++i]).toAbsolutePath();
@@ -95,6 +99,8 @@ final class Options {
         --profile-seconds S     length of the profiled run (20)
         --xl                    also load an organisation of 1,000,000 profiles (people search at 1M; +3-6 min of loading,
                                 and its rows share the search index with the 100k organisation's)
+        --events | --no-events  run / skip the event log phase: write throughput with the log on and off,
+                                SSE fan-out latency (full: on, 1,000 streams; smoke: off, with --events 100 streams)
         --no-embedded-startup   skip the start-up measurement of the platform's own embedded mode
         --only a,b              measure only these endpoints (keys as printed)
         --platform-jvm "OPTS"   JVM options for the platform nodes (default: none, as the README runs it)

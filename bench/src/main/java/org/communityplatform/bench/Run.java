@@ -17,6 +17,8 @@ import java.util.Map;
 final class Run {
 
   static final String SECRET = "bench-secret-not-for-production-0123456789-abcdefghij";
+  /** The organisation API token the nodes accept (org {@link DataSet#ORG}); the events phase streams with it. */
+  static final String API_TOKEN = "bench-api-token-not-for-production-0123456789";
   static final int LIMIT = 20;
   static final String PEOPLE_Q = "alice";
 
@@ -40,7 +42,10 @@ final class Run {
 
   /** The environment of a platform node on the bench's PostgreSQL, its data in {@code nodes/<dataName>-data}. */
   Map<String, String> env(int port, String dataName) {
-    return Node.platformEnv(o.work.resolve("nodes").resolve(dataName + "-data"), pgUrl, SECRET, port);
+    Map<String, String> env = Node.platformEnv(o.work.resolve("nodes").resolve(dataName + "-data"), pgUrl, SECRET, port);
+    env.put("PLATFORM_AUTH_APITOKEN", API_TOKEN);
+    env.put("PLATFORM_AUTH_APITOKENORG", DataSet.ORG);
+    return env;
   }
 
   /** A wrk run that reports a failure as a failed result instead of throwing. */

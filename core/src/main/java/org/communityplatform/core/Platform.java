@@ -74,6 +74,7 @@ public final class Platform {
   private volatile boolean draining;
   private Metrics metrics;
   private io.vertx.core.http.HttpServer metricsServer;
+  private final List<org.communityplatform.core.module.GatewayOperations> gatewayOperations = new ArrayList<>();
 
   private Platform(JsonObject config, Clock clock) {
     this.config = config;
@@ -235,6 +236,14 @@ public final class Platform {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+    for (ModuleLoader.ModuleState s : routedModules()) {
+      // streams and other long-lived answers a module serves on this node itself (see GatewayOperations)
+      var served = s.module.gatewayOperations(moduleContext(s.module.name()), database.connectOptions());
+      if (served != null) {
+        gatewayOperations.add(served);
+        gateway.raw(served.operations());
+      }
+    }
     HealthChecks checks = Readiness.checks(vertx, database.pool(), modules, () -> draining, this::clusterView);
     return gateway.router(router -> {
       router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(checks));
@@ -353,6 +362,7 @@ public final class Platform {
     long t0 = System.nanoTime();
     Future<Void> f = servers.stop(vertx, drainSeconds)
       .onComplete(x -> LOG.info("HTTP stopped; requests in flight drained in {} ms", (System.nanoTime() - t0) / 1_000_000))
+      .eventually(() -> Future.join(gatewayOperations.stream().map(o -> o.close()).toList()))
       .eventually(() -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
       .eventually(() -> {
         if (outbox != null) {

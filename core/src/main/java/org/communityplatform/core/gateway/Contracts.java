@@ -240,6 +240,18 @@ public final class Contracts {
         JsonObject op = item.getJsonObject(m);
         if (op != null) {
           op.remove("security");
+          // the gateway validates requests only; a text/event-stream answer (a stream served through
+          // GatewayOperations) would make the validating library refuse the whole document
+          JsonObject responses = op.getJsonObject("responses");
+          if (responses != null) {
+            for (String code : responses.fieldNames()) {
+              Object r = responses.getValue(code);
+              JsonObject content = r instanceof JsonObject ? ((JsonObject) r).getJsonObject("content") : null;
+              if (content != null && content.containsKey("text/event-stream")) {
+                content.put("text/plain", content.remove("text/event-stream"));
+              }
+            }
+          }
         }
         if (op != null && op.getJsonObject("requestBody") != null) {
           OperationInfo info = operations.get(op.getString("operationId"));

@@ -55,6 +55,7 @@ public final class Gateway {
   private final long timeoutMs;
   private final Map<String, Function<ApiRequest, Future<ApiReply>>> local;
   private final Buffer documentJson;
+  private final Map<String, org.communityplatform.core.module.GatewayOperations.RawOperation> raw;
 
   /**
    * @param http  the {@code http} config section ({@code requestTimeoutMs}, {@code trustedProxies})
@@ -70,6 +71,16 @@ public final class Gateway {
     this.timeoutMs = http.getLong("requestTimeoutMs", 10_000L);
     this.local = local;
     this.documentJson = contracts.document().toBuffer();
+    this.raw = new java.util.HashMap<>();
+  }
+
+  /**
+   * Operations answered on this node by a module itself (streams), after the same authentication
+   * and validation as every other operation; see {@link org.communityplatform.core.module.GatewayOperations}.
+   */
+  public Gateway raw(Map<String, org.communityplatform.core.module.GatewayOperations.RawOperation> operations) {
+    raw.putAll(operations);
+    return this;
   }
 
   /** Builds the router: every contract operation, {@code /openapi.json}, error handlers. */
@@ -83,7 +94,16 @@ public final class Gateway {
         Operation op = route.getOperation();
         Contracts.OperationInfo info = contracts.operation(op.getOperationId());
         route.setDoSecurity(false).setDoValidation(false);
-        route.addHandler(BodyHandler.create(false).setBodyLimit(info.bodyLimit));
+        if (raw.containsKey(op.getOperationId())) {
+          // a stream operation reads no body: the request stays paused (not ended) through the
+          // asynchronous authentication, so that it can still become a WebSocket
+          route.addHandler(ctx -> {
+            ctx.request().pause();
+            ctx.next();
+          });
+        } else {
+          route.addHandler(BodyHandler.create(false).setBodyLimit(info.bodyLimit));
+        }
         OperationValidator validator = new OperationValidator(contract, op);
         route.addHandler(ctx -> handle(ctx, op, info, validator));
         route.addFailureHandler(Replies::failure);
@@ -127,12 +147,19 @@ public final class Gateway {
         .compose(vr -> validate(validator, vr))
         .recover(err -> Future.failedFuture(Replies.validation(err)))
         .map(validated -> envelope(ctx, op, info, caller, validated, reqId)))
-      .compose(envelope -> dispatch(info, envelope))
+      .compose(envelope -> raw.containsKey(info.operationId)
+        // a stream served on this node by its module (GatewayOperations); null: it wrote its own answer
+        ? raw.get(info.operationId).serve(ctx, new ApiRequest(envelope)).map(v -> (JsonObject) null)
+          .recover(err -> ctx.response().headWritten() ? Future.succeededFuture() : Future.failedFuture(err))
+        : dispatch(info, envelope))
       .onComplete(ar -> {
         if (ctx.response().ended() || ctx.response().closed()) {
           return;
         }
         if (ar.succeeded()) {
+          if (ar.result() == null) {
+            return; // a raw operation that wrote (or abandoned) its own answer
+          }
           Replies.reply(ctx, ar.result());
         } else {
           ApiError err = ApiError.from(ar.cause());

@@ -26,4 +26,15 @@ public interface PlatformModule {
 
   /** Creates one verticle instance; called {@code modules.<name>.instances} times. */
   Deployable createVerticle(ModuleContext context);
+
+  /**
+   * Operations this module serves itself on each gateway node (streams, WebSockets), or null when
+   * every operation goes over the bus. Called once per gateway node, whether or not the module's
+   * verticles run on that node.
+   *
+   * @param db how to open a dedicated connection (for example a LISTEN subscriber)
+   */
+  default GatewayOperations gatewayOperations(ModuleContext context, io.vertx.pgclient.PgConnectOptions db) {
+    return null;
+  }
 }

@@ -7,6 +7,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import org.communityplatform.core.events.Event;
+import org.communityplatform.core.events.EventLog;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -28,13 +30,23 @@ final class BacklogStore {
 
   private final Pool pool;
   private final Clock clock;
+  private final EventLog events;
 
-  BacklogStore(Pool pool, Clock clock) {
+  BacklogStore(Pool pool, Clock clock, EventLog events) {
     this.pool = pool;
     this.clock = clock;
+    this.events = events;
   }
 
-  Future<JsonObject> create(String org, JsonObject body) {
+  /** Appends {@code backlog.item.<what>} {itemId} in the write's transaction; data is the item as the API shows it. */
+  private Future<JsonObject> event(io.vertx.sqlclient.SqlClient conn, String org, String actor, String what, String id,
+                                   JsonObject item) {
+    return events.append(conn, Event.of("backlog.item." + what, org).actor(actor).subject("itemId", id)
+      .data(item == null ? new JsonObject() : item)).map(x -> item);
+  }
+
+  /** Stores a new item and its {@code backlog.item.created} event in one transaction. */
+  Future<JsonObject> create(String org, String actor, JsonObject body) {
     OffsetDateTime now = OffsetDateTime.now(clock);
     Tuple t = Tuple.of(UUID.randomUUID(), org, body.getString("title"), body.getString("type"),
         body.getString("priority"), body.getString("session"))
@@ -43,11 +55,12 @@ final class BacklogStore {
       .addString(body.getString("status", "open"))
       .addOffsetDateTime(now)
       .addOffsetDateTime(now);
-    return pool.preparedQuery("INSERT INTO backlog.items (id, org, title, type, priority, session, description, "
-        + "api_endpoint, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
-        + "RETURNING " + COLUMNS)
+    return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO backlog.items (id, org, title, type, priority, "
+        + "session, description, api_endpoint, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+        + "$10, $11) RETURNING " + COLUMNS)
       .execute(t)
-      .map(rows -> toJson(rows.iterator().next()));
+      .map(rows -> toJson(rows.iterator().next()))
+      .compose(item -> event(conn, org, actor, "created", item.getString("id"), item)));
   }
 
   Future<JsonObject> get(String org, UUID id) {
@@ -84,7 +97,8 @@ final class BacklogStore {
     });
   }
 
-  Future<JsonObject> update(String org, UUID id, JsonObject body) {
+  /** Changes an item (null when there is none) with its {@code backlog.item.updated} event, in one transaction. */
+  Future<JsonObject> update(String org, String actor, UUID id, JsonObject body) {
     List<String> sets = new ArrayList<>();
     Tuple t = Tuple.of(org, id);
     for (Map.Entry<String, String> e : WRITABLE.entrySet()) {
@@ -95,16 +109,19 @@ final class BacklogStore {
     }
     t.addOffsetDateTime(OffsetDateTime.now(clock));
     sets.add("updated_at = $" + t.size());
-    return pool.preparedQuery("UPDATE backlog.items SET " + String.join(", ", sets)
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE backlog.items SET " + String.join(", ", sets)
         + " WHERE org = $1 AND id = $2 RETURNING " + COLUMNS)
       .execute(t)
-      .map(BacklogStore::first);
+      .map(BacklogStore::first)
+      .compose(item -> item == null ? Future.succeededFuture() : event(conn, org, actor, "updated", id.toString(), item)));
   }
 
-  Future<Boolean> delete(String org, UUID id) {
-    return pool.preparedQuery("DELETE FROM backlog.items WHERE org = $1 AND id = $2")
+  /** Removes an item with its {@code backlog.item.deleted} event, in one transaction; false when there is none. */
+  Future<Boolean> delete(String org, String actor, UUID id) {
+    return pool.withTransaction(conn -> conn.preparedQuery("DELETE FROM backlog.items WHERE org = $1 AND id = $2")
       .execute(Tuple.of(org, id))
-      .map(r -> r.rowCount() > 0);
+      .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
+        : event(conn, org, actor, "deleted", id.toString(), null).map(true)));
   }
 
   private static JsonObject first(RowSet<Row> rows) {

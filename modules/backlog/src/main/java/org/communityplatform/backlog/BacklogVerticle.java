@@ -30,13 +30,13 @@ final class BacklogVerticle extends ApiVerticle {
       return store.list(req.org(), req.query(), page, limit)
         .map(result -> ApiReply.ok(result.put("page", page).put("limit", limit)));
     });
-    operation("createBacklogItem", req -> store.create(req.org(), req.body())
+    operation("createBacklogItem", req -> store.create(req.org(), req.userId(), req.body())
       .map(item -> {
         publish("item.created", item);
         return ApiReply.created(item);
       }));
     operation("getBacklogItem", req -> store.get(req.org(), id(req)).map(BacklogVerticle::found));
-    operation("updateBacklogItem", req -> store.update(req.org(), id(req), req.body())
+    operation("updateBacklogItem", req -> store.update(req.org(), req.userId(), id(req), req.body())
       .map(BacklogVerticle::found)
       .map(reply -> {
         publish("item.updated", (JsonObject) reply.body());
@@ -44,7 +44,7 @@ final class BacklogVerticle extends ApiVerticle {
       }));
     operation("deleteBacklogItem", req -> {
       UUID id = id(req);
-      return store.delete(req.org(), id).map(deleted -> {
+      return store.delete(req.org(), req.userId(), id).map(deleted -> {
         if (!deleted) {
           throw ApiError.notFound("backlog item not found");
         }

@@ -1,0 +1,215 @@
+package org.communityplatform.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The event log's costs (issue 13): write throughput with {@code events.log.enabled} true and false
+ * in the same run (a second platform node on the same database with the log switched off, the two
+ * measured alternately), and SSE fan-out: N stream clients connected, then events written one by
+ * one; for each (client, event) the time from the event's {@code occurredAt} (the database clock of
+ * the writing transaction, on this machine) to its arrival at the client.
+ *
+ * <p>Load is a closed loop in this JVM ({@code concurrency} requests in flight), so it needs no wrk
+ * and runs in quick mode too ({@code --smoke --events}).
+ */
+final class EventsPhase {
+
+  private final Run run;
+  private final Vertx vertx = Vertx.vertx();
+
+  EventsPhase(Run run) {
+    this.run = run;
+  }
+
+  /** Runs both measurements; {@code logOn} is the node of the main run (log enabled). */
+  void measure(Node logOn, Endpoints endpoints, Results res) throws Exception {
+    Options o = run.o;
+    int seconds = o.smoke ? 3 : o.duration;
+    int concurrency = o.smoke ? 8 : o.connections;
+    Node logOff = Node.startPlatform("platform-log-off", o.jar, o.platformJvm, withLogOff(run.env(Node.freePort(), "log-off")),
+      o.work, true, 180_000);
+    try {
+      List<String> authors = Files.readAllLines(endpoints.tokDir.resolve("post-authors.txt"));
+      Endpoint post = endpoints.list.stream().filter(e -> e.key().equals("post-create")).findFirst().orElse(null);
+      String postBody = post == null ? null : post.wrk().body();
+      String backlogBody = new JsonObject().put("title", "bench").put("type", "bug").put("priority", "low")
+        .put("session", "api").encode();
+      for (String[] w : List.<String[]>of(new String[] {"POST /api/posts", "/api/posts", postBody},
+        new String[] {"POST /api/backlog", "/api/backlog", backlogBody})) {
+        if (w[2] == null) {
+          continue;
+        }
+        boolean auth = w[1].equals("/api/posts");
+        double[] on = new double[2];
+        double[] off = new double[2];
+        // alternated (on, off, on, off): noise from other processes falls on both
+        for (int round = 0; round < 2; round++) {
+          on[round] = load(logOn, w[1], w[2], auth ? authors : null, concurrency, seconds);
+          off[round] = load(logOff, w[1], w[2], auth ? authors : null, concurrency, seconds);
+        }
+        double a = (on[0] + on[1]) / 2;
+        double b = (off[0] + off[1]) / 2;
+        String line = String.format(java.util.Locale.ROOT, "event log cost, %s: %.0f req/s with the log, %.0f without: %.2fx"
+          + " (%d in flight, 2 x %d s each, alternated)", w[0], a, b, b > 0 ? a / b : 0, concurrency, seconds);
+        run.say("  %s", line);
+        run.notes.add(line);
+      }
+    } finally {
+      logOff.stop();
+    }
+    fanOut(logOn, o.smoke ? 100 : 1000, o.smoke ? 10 : 30);
+  }
+
+  private static Map<String, String> withLogOff(Map<String, String> env) {
+    Map<String, String> m = new java.util.LinkedHashMap<>(env);
+    m.put("PLATFORM_EVENTS_LOG_ENABLED", "false");
+    return m;
+  }
+
+  /** Requests per second of 2xx answers over {@code seconds}, {@code concurrency} in flight. */
+  private double load(Node node, String path, String body, List<String> tokens, int concurrency, int seconds)
+    throws InterruptedException {
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.port)
+      .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(concurrency));
+    AtomicLong ok = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    AtomicInteger next = new AtomicInteger();
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    CountDownLatch done = new CountDownLatch(concurrency);
+    Buffer payload = Buffer.buffer(body);
+    for (int i = 0; i < concurrency; i++) {
+      loop(client, path, payload, tokens, next, ok, failed, end, done);
+    }
+    done.await(seconds + 30L, TimeUnit.SECONDS);
+    client.close();
+    if (failed.get() > 0) {
+      run.say("    %s on %s: %d non-2xx answers", path, node.name, failed.get());
+    }
+    return ok.get() / (double) seconds;
+  }
+
+  private void loop(HttpClient client, String path, Buffer body, List<String> tokens, AtomicInteger next, AtomicLong ok,
+                    AtomicLong failed, long end, CountDownLatch done) {
+    if (System.nanoTime() >= end) {
+      done.countDown();
+      return;
+    }
+    RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+      .putHeader("content-type", "application/json").putHeader("orgid", DataSet.ORG);
+    if (tokens != null) {
+      ro.putHeader("authorization", "Bearer " + tokens.get(Math.floorMod(next.getAndIncrement(), tokens.size())));
+    }
+    client.request(ro).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode()))
+      .onComplete(ar -> {
+        if (ar.succeeded() && ar.result() / 100 == 2) {
+          ok.incrementAndGet();
+        } else {
+          failed.incrementAndGet();
+        }
+        loop(client, path, body, tokens, next, ok, failed, end, done);
+      });
+  }
+
+  /** {@code clients} SSE streams, then {@code events} backlog writes 100 ms apart; commit-to-arrival p50/p99. */
+  private void fanOut(Node node, int clients, int events) throws Exception {
+    String apiToken = Run.API_TOKEN;
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.port),
+      new PoolOptions().setHttp1MaxSize(clients + 8));
+    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger open = new AtomicInteger();
+    ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    CountDownLatch connected = new CountDownLatch(clients);
+    for (int i = 0; i < clients; i++) {
+      client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/api/events/stream?types=backlog.item.created")
+          .putHeader("x-api-token", apiToken))
+        .compose(req -> req.send())
+        .onSuccess(resp -> {
+          if (resp.statusCode() != 200) {
+            errors.add(new IllegalStateException("stream answered " + resp.statusCode()));
+            connected.countDown();
+            return;
+          }
+          open.incrementAndGet();
+          connected.countDown();
+          StringBuilder pending = new StringBuilder();
+          resp.handler(b -> {
+            long now = System.currentTimeMillis();
+            pending.append(b.toString());
+            int cut;
+            while ((cut = pending.indexOf("\n\n")) >= 0) {
+              String record = pending.substring(0, cut);
+              pending.delete(0, cut + 2);
+              for (String line : record.split("\n")) {
+                if (line.startsWith("data: ")) {
+                  String at = new JsonObject(line.substring(6)).getString("occurredAt");
+                  latencies.add(now - Instant.parse(at).toEpochMilli());
+                }
+              }
+            }
+          });
+        })
+        .onFailure(e -> {
+          errors.add(e);
+          connected.countDown();
+        });
+    }
+    connected.await(120, TimeUnit.SECONDS);
+    run.say("  SSE fan-out: %d of %d streams open (%d failed%s)", open.get(), clients, errors.size(),
+      errors.isEmpty() ? "" : ": " + errors.peek());
+    Thread.sleep(500);
+    String body = new JsonObject().put("title", "fan-out").put("type", "bug").put("priority", "low").put("session", "api").encode();
+    HttpClient writer = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.port));
+    for (int i = 0; i < events; i++) {
+      // the backlog routes are public: the organisation comes from orgid, the streams' token organisation
+      Future<Integer> f = writer.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/backlog")
+          .putHeader("content-type", "application/json").putHeader("orgid", DataSet.ORG))
+        .compose(req -> req.send(body)).map(resp -> resp.statusCode());
+      int status = f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (status != 201) {
+        run.say("    a fan-out write answered %d", status);
+      }
+      Thread.sleep(100);
+    }
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    long expected = (long) open.get() * events;
+    while (latencies.size() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    String line = sorted.isEmpty() ? "SSE fan-out: no event arrived"
+      : String.format(java.util.Locale.ROOT, "SSE fan-out, %d streams x %d events (%d of %d arrivals): commit-to-arrival p50 %d ms,"
+        + " p99 %d ms, max %d ms (goal p99 < 250 ms)", open.get(), events, sorted.size(), expected,
+        sorted.get(sorted.size() / 2), sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1)),
+        sorted.get(sorted.size() - 1));
+    run.say("  %s", line);
+    run.notes.add(line);
+    writer.close();
+    client.close();
+  }
+
+  void close() {
+    vertx.close();
+  }
+}

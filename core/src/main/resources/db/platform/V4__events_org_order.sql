@@ -1,0 +1,2 @@
+-- Readers of one organisation's log (history, resumed streams) walk it in (tx, id) order.
+CREATE INDEX events_org_order ON events (org, tx, id);

@@ -1,0 +1,136 @@
+package org.communityplatform.events;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import org.communityplatform.core.events.EventLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one reader of new events on a node. It LISTENs on core's notification channel with one
+ * {@link PgSubscriber} (PostgreSQL delivers a notification to every listening node when the
+ * appending transaction commits), reads the new events once per notification batch for all
+ * organisations, and hands each batch to this node's stream connections, which filter it per client
+ * in memory: no query per client per event.
+ *
+ * <p>Everything here runs on the hub's own event loop; the head position moves only there, and a
+ * connection is added there too, so it starts exactly at a batch boundary.
+ */
+final class Hub extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+  private static final int BATCH = 1000;
+  /** Re-read delay while committed events wait behind a transaction still running, in milliseconds. */
+  private static final long LAG_RETRY_MS = 20;
+
+  /** A stream connection as the hub sees it. */
+  interface Listener {
+    /** A batch of new events in log order; called on the hub's loop, the listener hops to its own. */
+    void offer(EventStore.Batch batch, Visibility visibility);
+  }
+
+  private final EventStore store;
+  private final PgConnectOptions connect;
+  private final Settings settings;
+  private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
+  private PgSubscriber subscriber;
+  private EventStore.Pos head;
+  private boolean reading;
+  private boolean again;
+  private long poll = -1;
+  private long lagDelay = LAG_RETRY_MS;
+
+  Hub(EventStore store, PgConnectOptions connect, Settings settings) {
+    this.store = store;
+    this.connect = connect;
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    subscriber = PgSubscriber.subscriber(vertx, connect)
+      // keep listening across database restarts; a re-read after reconnecting catches up what passed meanwhile
+      .reconnectPolicy(retries -> 500L);
+    subscriber.channel(EventLog.CHANNEL).handler(payload -> read());
+    subscriber.channel(EventLog.CHANNEL).subscribeHandler(v -> read());
+    return subscriber.connect().compose(v -> store.head()).onSuccess(h -> {
+      head = h;
+      // a safety net: a notification lost while reconnecting, or events held back by a long transaction
+      poll = vertx.setPeriodic(settings.streamPollMs(), id -> read());
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (poll >= 0) {
+      vertx.cancelTimer(poll);
+    }
+    return subscriber == null ? Future.succeededFuture() : subscriber.close();
+  }
+
+  /** Connections on this node. */
+  int size() {
+    return listeners.size();
+  }
+
+  /** Adds a connection; the future gives the position it starts after (the hub's head, on the hub's loop). */
+  Future<EventStore.Pos> add(Listener l) {
+    Promise<EventStore.Pos> p = Promise.promise();
+    context.runOnContext(v -> {
+      listeners.add(l);
+      p.complete(head);
+    });
+    return p.future();
+  }
+
+  void remove(Listener l) {
+    listeners.remove(l);
+  }
+
+  Context context() {
+    return context;
+  }
+
+  private void read() {
+    if (head == null) {
+      return;
+    }
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    again = false;
+    store.batch(head, BATCH).onComplete(ar -> {
+      reading = false;
+      if (ar.failed()) {
+        LOG.warn("reading new events failed: {}", ar.cause().toString());
+        return;
+      }
+      EventStore.Batch b = ar.result();
+      if (!b.events().isEmpty()) {
+        Visibility visibility = new Visibility(vertx, settings.visibilityTimeoutMs());
+        for (Listener l : listeners) {
+          l.offer(b, visibility);
+        }
+        head = b.last();
+      }
+      if (again || b.events().size() >= BATCH - 1) {
+        read();
+      } else if (b.lagging()) {
+        // committed events wait behind a running transaction: look again soon, less often while it lasts
+        vertx.setTimer(lagDelay, id -> read());
+        lagDelay = Math.min(lagDelay * 2, settings.streamPollMs());
+      } else {
+        lagDelay = LAG_RETRY_MS;
+      }
+    });
+  }
+}

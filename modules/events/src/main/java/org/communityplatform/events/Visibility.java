@@ -1,0 +1,99 @@
+package org.communityplatform.events;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Whether a viewer may read an event's subject now (docs/EVENTS.md, "Who sees what"). One instance
+ * serves one request or one live batch: the answers of the communities and pages modules are
+ * cached in it, so a batch asks once per (subject, user), and once per subject for a public one.
+ *
+ * <p>Rules: only the viewer's organisation; an API token or platform admin sees every event; an
+ * event of a community ({@code communityId}) needs a public community or membership
+ * ({@code communities.membership}); of a page ({@code pageId}) a public page or membership
+ * ({@code pages.membership}); reports need a moderating role there; {@code profile.email_verified}
+ * only its user; {@code profile.relationship.changed} only its two users; {@code webhook.*} only
+ * managers. A module that does not answer hides the event (never shown by mistake).
+ */
+final class Visibility {
+
+  private static final Set<String> COMMUNITY_MODERATORS = Set.of("owner", "admin", "moderator");
+  private static final Set<String> PAGE_MODERATORS = Set.of("owner", "admin");
+
+  private final Vertx vertx;
+  private final long timeoutMs;
+  private final Map<String, Future<JsonObject>> answers = new ConcurrentHashMap<>();
+  /** Subjects known to be public in this batch: no question per user for them. */
+  private final Set<String> open = ConcurrentHashMap.newKeySet();
+
+  Visibility(Vertx vertx, long timeoutMs) {
+    this.vertx = vertx;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** Whether {@code v} may see {@code e} (an event in the shape of {@link EventStore#view}). */
+  Future<Boolean> visible(Viewer v, JsonObject e) {
+    if (!v.org().equals(e.getString("org"))) {
+      return Future.succeededFuture(false);
+    }
+    if (v.seesAll()) {
+      return Future.succeededFuture(true);
+    }
+    String type = e.getString("type");
+    JsonObject s = e.getJsonObject("subject", new JsonObject());
+    if (type.startsWith("webhook.")) {
+      return Future.succeededFuture(false);
+    }
+    if (type.equals("profile.email_verified")) {
+      return Future.succeededFuture(v.userId().equals(s.getString("userId")));
+    }
+    if (type.equals("profile.relationship.changed")) {
+      return Future.succeededFuture(v.userId().equals(s.getString("userId")) || v.userId().equals(s.getString("targetUserId")));
+    }
+    boolean report = type.startsWith("report.");
+    String communityId = s.getString("communityId");
+    if (communityId != null) {
+      return subject("communities.membership", "communityId", communityId, v, report ? COMMUNITY_MODERATORS : null);
+    }
+    String pageId = s.getString("pageId");
+    if (pageId != null) {
+      return subject("pages.membership", "pageId", pageId, v, report ? PAGE_MODERATORS : null);
+    }
+    // profiles, community profiles, backlog items: public within the organisation
+    return Future.succeededFuture(!report);
+  }
+
+  private Future<Boolean> subject(String address, String idName, String id, Viewer v, Set<String> roles) {
+    String key = address + "\u001f" + id;
+    if (roles == null && open.contains(key)) {
+      return Future.succeededFuture(true);
+    }
+    return answers.computeIfAbsent(key + "\u001f" + v.userId(), k -> vertx.eventBus()
+        .<Object>request(address, new JsonObject().put("org", v.org()).put(idName, id).put("userId", v.userId()),
+          new DeliveryOptions().setSendTimeout(timeoutMs))
+        .map(m -> m.body() instanceof JsonObject ? (JsonObject) m.body() : new JsonObject())
+        // no module answering (NO_HANDLERS, time-out, error): treated as not visible
+        .otherwise(new JsonObject()))
+      .map(a -> {
+        if (!a.getBoolean("exists", false)) {
+          return false;
+        }
+        boolean member = a.getBoolean("member", false);
+        if (roles != null) {
+          return member && roles.contains(a.getString("role"));
+        }
+        boolean isPublic = a.containsKey("isPrivate") ? !a.getBoolean("isPrivate", true)
+          : "public".equals(a.getString("visibility"));
+        if (isPublic) {
+          open.add(key);
+        }
+        return isPublic || member;
+      });
+  }
+}

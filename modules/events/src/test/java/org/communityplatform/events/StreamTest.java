@@ -1,0 +1,141 @@
+package org.communityplatform.events;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
+import org.communityplatform.testing.SseClient;
+import org.communityplatform.testing.TestPlatform;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The live stream: SSE records, resume with Last-Event-ID or after, heartbeats, filters, WebSocket. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StreamTest {
+
+  @RegisterExtension
+  static final PlatformExtension p = PlatformExtension.with(Cfg.events());
+
+  private static String create(String org, String title) {
+    TestPlatform.Res r = p.get().post("/api/backlog").org(org).json(Cfg.item(title)).send();
+    assertThat(r.status()).isEqualTo(201);
+    return r.json().getString("id");
+  }
+
+  private static SseClient open(String org, String query, Map<String, String> extra) {
+    Map<String, String> h = new java.util.HashMap<>(extra);
+    h.put("Authorization", "Bearer " + p.get().token("watcher", Cfg.in(org)));
+    h.put("orgid", org);
+    SseClient c = SseClient.open(p.get().port(), "/api/events/stream" + query, h);
+    assertThat(c.status()).isEqualTo(200);
+    assertThat(c.header("content-type")).startsWith("text/event-stream");
+    return c;
+  }
+
+  private static String title(SseClient.Record r) {
+    return r.data().getJsonObject("data").getString("title");
+  }
+
+  @Test
+  void resumingWithLastEventIdGivesExactlyTheMissedEventsThenLiveOnes() {
+    String last;
+    try (SseClient first = open("resume", "", Map.of())) {
+      for (int i = 1; i <= 3; i++) {
+        create("resume", "e" + i);
+      }
+      List<SseClient.Record> got = first.take(3, 10);
+      assertThat(got).extracting(StreamTest::title).containsExactly("e1", "e2", "e3");
+      assertThat(got).allSatisfy(r -> {
+        assertThat(r.event()).isEqualTo("backlog.item.created");
+        assertThat(r.id()).isEqualTo(String.valueOf(r.data().getLong("id")));
+      });
+      last = got.get(2).id();
+    }
+    // written while no one listens
+    for (int i = 4; i <= 6; i++) {
+      create("resume", "e" + i);
+    }
+    try (SseClient again = open("resume", "", Map.of("Last-Event-ID", last))) {
+      assertThat(again.take(3, 10)).extracting(StreamTest::title).containsExactly("e4", "e5", "e6");
+      create("resume", "e7");
+      assertThat(again.take(1, 10)).extracting(StreamTest::title).containsExactly("e7");
+      assertThat(again.next(1)).as("nothing repeated").isNull();
+    }
+  }
+
+  @Test
+  void afterReplaysFromTheLogAndTheStreamKeepsItsOrganisationAndFilters() {
+    create("filters", "old");
+    create("other-org", "not mine");
+    try (SseClient c = open("filters", "?after=0&types=backlog.item.created", Map.of())) {
+      assertThat(c.take(1, 10)).extracting(StreamTest::title).containsExactly("old");
+      String id = create("filters", "new");
+      p.get().patch("/api/backlog/" + id).org("filters").json(new JsonObject().put("status", "done")).send();
+      create("other-org", "still not mine");
+      create("filters", "newer");
+      assertThat(c.take(2, 10)).extracting(StreamTest::title).containsExactly("new", "newer");
+      assertThat(c.next(1)).isNull();
+    }
+  }
+
+  @Test
+  void aHeartbeatCommentArrivesOnAnIdleStream() {
+    try (SseClient c = open("idle", "", Map.of())) {
+      String comment;
+      do {
+        comment = c.nextComment(5);
+      } while (comment != null && !comment.equals("heartbeat"));
+      assertThat(comment).isEqualTo("heartbeat");
+    }
+  }
+
+  @Test
+  void badResumeIdsAndAnonymousCallersAreRefusedBeforeTheStreamOpens() {
+    assertThat(p.get().get("/api/events/stream").send().status()).isEqualTo(401);
+    String token = p.get().token("watcher");
+    TestPlatform.Res r = p.get().get("/api/events/stream").bearer(token).header("Last-Event-ID", "x1").send();
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(p.get().get("/api/events/stream?after=abc").bearer(token).send().status()).isEqualTo(400);
+  }
+
+  @Test
+  void aWebSocketResumesFromTheGivenIdThenGoesLive() throws Exception {
+    create("ws", "w1");
+    String firstId = String.valueOf(p.get().get("/api/events").org("ws").bearer(p.get().token("u", Cfg.in("ws"))).send().json()
+      .getJsonArray("data").getJsonObject(0).getLong("id"));
+    create("ws", "w2");
+    Vertx vertx = Vertx.vertx();
+    try {
+      WebSocketClient client = vertx.createWebSocketClient();
+      LinkedBlockingQueue<JsonObject> got = new LinkedBlockingQueue<>();
+      WebSocket ws = TestPlatform.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(p.get().port())
+        .setURI("/api/events/ws").addHeader("Authorization", "Bearer " + p.get().token("u", Cfg.in("ws"))).addHeader("orgid", "ws")));
+      ws.textMessageHandler(t -> got.add(new JsonObject(t)));
+      TestPlatform.await(ws.writeTextMessage(new JsonObject().put("type", "resume").put("lastEventId", firstId).encode()));
+      JsonObject e = got.poll(10, TimeUnit.SECONDS);
+      assertThat(e).isNotNull();
+      assertThat(e.getJsonObject("data").getString("title")).isEqualTo("w2");
+      create("ws", "w3");
+      e = got.poll(10, TimeUnit.SECONDS);
+      assertThat(e).isNotNull();
+      assertThat(e.getJsonObject("data").getString("title")).isEqualTo("w3");
+      List<JsonObject> rest = new ArrayList<>();
+      got.drainTo(rest);
+      assertThat(rest).isEmpty();
+      ws.close();
+    } finally {
+      vertx.close();
+    }
+  }
+}
