@@ -56,7 +56,11 @@ public final class HttpServers {
    * {@code idleTimeoutSeconds} also becomes the server's idle timeout.
    */
   public Future<Integer> start(Vertx vertx, Router router, HttpServerOptions options, int instances, JsonObject http) {
+    // HTTP/2 over cleartext (h2c) off: with it on, Vert.x creates an HTTP/1.x connection only once the
+    // first request's headers are complete (it watches them for an Upgrade: h2c), so the connection
+    // handler, and with it the header deadline, would never see a client that trickles its headers
     HttpServerOptions shared = new HttpServerOptions(options)
+      .setHttp2ClearTextEnabled(false)
       .setIdleTimeout(Math.max(1, http.getInteger("idleTimeoutSeconds", 60)))
       .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
     if (shared.getPort() == 0) {

@@ -24,7 +24,8 @@ class SlowClientTest {
 
   static final int HEADER_S = 2;
   static final int BODY_S = 2;
-  static final int IDLE_S = 3;
+  // well above the header and body deadlines, so that a close by the idle timeout cannot pass for one
+  static final int IDLE_S = 8;
 
   @RegisterExtension
   static final PlatformExtension p = PlatformExtension.with(new JsonObject().put("http", new JsonObject()
@@ -73,6 +74,27 @@ class SlowClientTest {
   void aRequestLineSentByteByByteIsCutOffAtTheHeaderTimeout() throws IOException {
     long ms = secondsUntilClosed("G", "ET /api/health HTTP/1.1\r\nHost: x\r\nX-A: b\r\n");
     assertThat(ms).isBetween(HEADER_S * 1000L - 200, HEADER_S * 1000L + 5000);
+  }
+
+  @Test
+  void aConnectionThatSendsNothingOrStopsMidLineIsCutOffAtTheHeaderTimeout() throws IOException {
+    for (String first : new String[] {"", "GET /api/hea"}) {
+      try (Socket s = new Socket("127.0.0.1", p.get().port())) {
+        s.setSoTimeout((IDLE_S + 5) * 1000);
+        long t0 = System.nanoTime();
+        s.getOutputStream().write(first.getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        int read;
+        try {
+          read = s.getInputStream().read();
+        } catch (IOException reset) {
+          read = -1;
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(read).as("closed without an answer").isEqualTo(-1);
+        assertThat(ms).as("'%s' then silence", first).isBetween(HEADER_S * 1000L - 200, IDLE_S * 1000L - 1000);
+      }
+    }
   }
 
   @Test

@@ -93,13 +93,19 @@ final class Env {
 
   /**
    * Public profiles of some users ({@code profiles.lookup}), one request for all; an empty object when
-   * the profiles module does not answer (rows then carry a null profile).
+   * the profiles module does not answer (rows then carry a null profile). Email addresses come back
+   * only where {@code viewer} may see them: their own, or every member's when {@code manages} (an
+   * owner or admin of the page, or an organisation admin; issue 10, item 9).
    */
-  Future<JsonObject> profiles(String org, Collection<String> ids) {
+  Future<JsonObject> profiles(String org, Collection<String> ids, String viewer, boolean manages) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(new JsonObject());
     }
-    return ask("profiles.lookup", new JsonObject().put("org", org).put("ids", new JsonArray(List.copyOf(ids))))
+    JsonObject ask = new JsonObject().put("org", org).put("ids", new JsonArray(List.copyOf(ids)));
+    if (viewer != null) {
+      ask.put("withEmail", true).put("viewerId", viewer).put("viewerManages", manages);
+    }
+    return ask("profiles.lookup", ask)
       .map(body -> body.getValue("profiles") instanceof JsonObject ? body.getJsonObject("profiles") : new JsonObject())
       .otherwise(err -> {
         LOG.debug("profiles.lookup did not answer: {}", err.toString());

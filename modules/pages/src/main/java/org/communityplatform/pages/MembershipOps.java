@@ -126,7 +126,7 @@ final class MembershipOps {
         JsonArray data = list.getJsonArray("data");
         Set<String> ids = new LinkedHashSet<>();
         data.forEach(o -> ids.add(((JsonObject) o).getString("userId")));
-        return env.profiles(req.org(), ids).map(profiles -> {
+        return env.profiles(req.org(), ids, viewer, orgAdmin || Roles.manager(viewerRole[0])).map(profiles -> {
           data.forEach(o -> {
             JsonObject row = (JsonObject) o;
             Object p = profiles.getValue(row.getString("userId"));
