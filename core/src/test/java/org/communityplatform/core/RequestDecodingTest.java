@@ -46,5 +46,11 @@ class RequestDecodingTest {
     assertThat(q.errorCode()).isEqualTo("validation_failed");
     Res path = get("/probe/echo/bad%E2%28");
     assertThat(path.status()).as(path.toString()).isEqualTo(400);
+    // paths the router itself cannot decode, whether or not a route would match them
+    for (String raw : new String[] {"/probe/%zz", "/probe/echo/%zz", "/%", "/probe/echo/50%"}) {
+      Res r = get(raw);
+      assertThat(r.status()).as(raw + " " + r).isEqualTo(400);
+      assertThat(r.errorCode()).isEqualTo("validation_failed");
+    }
   }
 }

@@ -69,7 +69,10 @@ public final class Database {
       embeddedFuture = Future.succeededFuture(null);
     } else {
       JsonObject emb = db.getJsonObject("embedded");
-      Path dir = Path.of(emb.getString("dir")).toAbsolutePath();
+      // empty: <data.dir>/postgres, so that moving data.dir moves everything the node keeps
+      String configured = emb.getString("dir", "");
+      Path dir = (configured.isBlank() ? Path.of(config.getJsonObject("data").getString("dir")).resolve("postgres")
+        : Path.of(configured)).toAbsolutePath();
       int port = emb.getInteger("port", 0);
       embeddedFuture = vertx.executeBlocking(() -> {
         org.communityplatform.core.ops.EmbeddedDataDir.check(dir);

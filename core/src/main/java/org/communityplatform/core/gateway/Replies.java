@@ -81,7 +81,10 @@ public final class Replies {
   static void failure(RoutingContext ctx) {
     Throwable f = ctx.failure();
     ApiError err;
-    if (f instanceof ApiError) {
+    if (!(f instanceof ApiError) && !RequestExtraction.wellEncoded(ctx.request().path())) {
+      // the router could not decode the path (a stray '%', an escape that is not UTF-8): the client's mistake
+      err = new ApiError(400, "validation_failed", "the path is not correctly encoded");
+    } else if (f instanceof ApiError) {
       err = (ApiError) f;
     } else if (f instanceof HttpException) {
       int code = ((HttpException) f).getStatusCode();

@@ -91,6 +91,16 @@ final class RequestExtraction {
     }
   }
 
+  /** Whether a raw path (or segment) is valid percent-encoded UTF-8 (RFC 3986, section 2.1). */
+  static boolean wellEncoded(String raw) {
+    try {
+      decodeSegment(raw == null ? "" : raw);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /**
    * Percent-decodes one path segment (RFC 3986, section 2.1): a {@code +} is a plus, not a space; the
    * bytes must be UTF-8. A malformed escape or invalid UTF-8 throws {@link IllegalArgumentException}.
