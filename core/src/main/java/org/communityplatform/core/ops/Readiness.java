@@ -26,9 +26,15 @@ public final class Readiness {
     // not ready from the moment a stop is requested: load balancers stop sending new requests
     checks.register("accepting", p -> p.complete(stopping.getAsBoolean()
       ? Status.KO(new JsonObject().put("state", "stopping")) : Status.OK()));
-    checks.register("database", 2000, p -> pool.query("SELECT 1").execute()
-      .onSuccess(r -> p.complete(Status.OK()))
-      .onFailure(e -> p.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
+    // a database that does not answer (frozen, unreachable) is a KO of our own before the library's
+    // time-out, which it would report as a failed procedure (500) rather than as not ready (503)
+    checks.register("database", 3000, p -> {
+      long timer = vertx.setTimer(1500, id -> p.tryComplete(Status.KO(new JsonObject().put("error", "no answer within 1.5 s"))));
+      pool.query("SELECT 1").execute()
+        .onComplete(ar -> vertx.cancelTimer(timer))
+        .onSuccess(r -> p.tryComplete(Status.OK()))
+        .onFailure(e -> p.tryComplete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage())))));
+    });
     for (ModuleLoader.ModuleState s : modules.modules().values()) {
       checks.register("modules/" + s.module.name(), p -> {
         JsonObject data = s.toJson();
