@@ -360,9 +360,11 @@ public final class Platform {
     CompletableFuture<Void> closed = new CompletableFuture<>();
     long drainSeconds = config.getJsonObject("shutdown").getLong("drainSeconds", 20L);
     long t0 = System.nanoTime();
-    Future<Void> f = servers.stop(vertx, drainSeconds)
+    // live streams never end by themselves: they are closed first (clients resume elsewhere with
+    // Last-Event-ID), so that the drain waits only for ordinary requests
+    Future<Void> f = Future.join(gatewayOperations.stream().map(o -> o.close()).toList()).<Void>mapEmpty()
+      .eventually(() -> servers.stop(vertx, drainSeconds))
       .onComplete(x -> LOG.info("HTTP stopped; requests in flight drained in {} ms", (System.nanoTime() - t0) / 1_000_000))
-      .eventually(() -> Future.join(gatewayOperations.stream().map(o -> o.close()).toList()))
       .eventually(() -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
       .eventually(() -> {
         if (outbox != null) {

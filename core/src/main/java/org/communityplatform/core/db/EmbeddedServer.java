@@ -67,6 +67,9 @@ final class EmbeddedServer {
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
       .setDataDirectory(dir)
       .setCleanDataDirectory(false)
+      // the platform stops the server itself, last, after the HTTP drain; the library's own JVM shutdown
+      // hook would kill it at SIGTERM while requests in flight still need it
+      .setRegisterShutdownHook(false)
       .setPort(port)
       .setServerConfig("max_connections", "300")
       .setServerConfig("fsync", "on")

@@ -289,7 +289,17 @@ final class ContentOps {
       boolean wasPinned = p.getBoolean("is_pinned");
       UUID communityId = p.getUUID("community_id");
       UUID groupId = p.getUUID("group_id");
-      return content.updatePost(conn, id, body).compose(after -> {
+      // a mute keeps a member from saying anything new, editing included (issue 14)
+      Future<Void> mayEdit = !edits ? Future.succeededFuture()
+        : env.moderation.active(conn, false, communityId, me, env.store.now()).map(mute -> {
+          if (mute != null) {
+            OffsetDateTime until = mute.getOffsetDateTime("expires_at");
+            throw new ApiError(403, "muted", until == null ? "you are muted in this community"
+              : "you are muted in this community until " + until.toInstant());
+          }
+          return null;
+        });
+      return mayEdit.compose(m -> content.updatePost(conn, id, body)).compose(after -> {
         Future<Void> f = Future.succeededFuture();
         if (edits) {
           f = env.event(conn, Env.ev("post.updated", org, me, communityId).subject("groupId", groupId).subject("postId", id));

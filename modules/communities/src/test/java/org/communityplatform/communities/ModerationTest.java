@@ -149,6 +149,8 @@ class ModerationTest {
     join(org, "mo", c);
     join(org, "chatty", c);
     role(org, c, "mo", "moderator");
+    String earlier = as(p.post("/api/posts"), org, "chatty")
+      .json(new JsonObject().put("communityId", c).put("content", "before the mute")).send().json().getString("id");
     Instant until = p.clock().instant().plusSeconds(600);
     Res mute = as(p.post("/api/communities/" + c + "/mutes"), org, "mo")
       .json(new JsonObject().put("targetUserId", "chatty").put("reason", "flooding").put("expiresAt", until.toString())).send();
@@ -157,6 +159,10 @@ class ModerationTest {
     Res refused = as(p.post("/api/posts"), org, "chatty").json(post).send();
     Fixture.assertError(refused, 403);
     assertThat(refused.errorCode()).isEqualTo("muted");
+    // nor rewrite what was posted before
+    Res edit = as(p.patch("/api/posts/" + earlier), org, "chatty").json(new JsonObject().put("content", "edited while muted")).send();
+    Fixture.assertError(edit, 403);
+    assertThat(edit.errorCode()).isEqualTo("muted");
     // still a member
     assertThat(as(p.get("/api/communities/" + c), org, "chatty").send().json().getString("role")).isEqualTo("member");
     Fixture.advance(p, Duration.ofSeconds(600));

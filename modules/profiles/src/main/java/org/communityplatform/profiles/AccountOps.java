@@ -106,8 +106,10 @@ final class AccountOps {
     String verifySecret = Fields.secret("");
     String password = b.getString("password");
     // counted before the work: a registration costs a hash and a mail
-    return env.throttle.acquire("registerClient", org + ":" + req.clientAddress(), TOO_MANY)
-      .compose(x -> env.throttle.acquire("registerEmail", org + ":" + email, TOO_MANY))
+    // counted across organisations: an anonymous caller names the organisation, so a per-organisation
+    // count would let one client (or one mailbox's attacker) start afresh in every organisation it invents
+    return env.throttle.acquire("registerClient", req.clientAddress(), TOO_MANY)
+      .compose(x -> env.throttle.acquire("registerEmail", email, TOO_MANY))
       .compose(x -> password == null ? Future.<String>succeededFuture(null) : env.passwords.hash(password))
       .compose(h -> store.pool().withTransaction(conn -> {
         Future<Void> token = !settings.tokenMode() ? Future.succeededFuture()
@@ -186,8 +188,9 @@ final class AccountOps {
       if (row.getBoolean("email_verified")) {
         throw ApiError.conflict("the email address is already verified");
       }
-      return env.throttle.acquire("verifyMailClient", org + ":" + req.clientAddress(), TOO_MANY)
-        .compose(x -> env.throttle.acquire("verifyMailAddress", org + ":" + row.getString("email"), TOO_MANY))
+      // across organisations, like registration: one mailbox gets at most verifyMailAddress mails
+      return env.throttle.acquire("verifyMailClient", req.clientAddress(), TOO_MANY)
+        .compose(x -> env.throttle.acquire("verifyMailAddress", row.getString("email"), TOO_MANY))
         .compose(x -> store.pool().withTransaction(conn -> verificationMail(conn, org, row, Fields.secret(""))))
         .map(x -> env.wrap(req, 202, new JsonObject().put("queued", true).put("email", row.getString("email"))));
     });
