@@ -63,7 +63,8 @@ public final class PlatformCommand implements Callable<Integer> {
       }
       return 1;
     }
-    LOG.info("community-platform {} ready in {} ms", BuildInfo.current().describe(), (System.nanoTime() - t0) / 1_000_000);
+    // "platform ready in" is what scripts and the cluster tests wait for: keep the phrase
+    LOG.info("platform ready in {} ms: community-platform {}", (System.nanoTime() - t0) / 1_000_000, BuildInfo.current().describe());
     long drain = platform.config().getJsonObject("shutdown").getLong("drainSeconds", 20L);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stop requested: draining requests in flight (up to {} s)", drain);
