@@ -587,10 +587,9 @@ class ClusterProcessesTest {
     /** Wall-clock time (epoch ms) of the first log line containing both texts; -1 when there is none. */
     long logTime(String text, String also) {
       for (String line : log().split("\n")) {
-        if (line.contains(text) && line.contains(also) && line.length() > LOG_TIME.length()) {
-          return java.time.LocalDateTime.parse(line.substring(0, LOG_TIME.length()),
-              java.time.format.DateTimeFormatter.ofPattern(LOG_TIME))
-            .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+        if (line.contains(text) && line.contains(also) && line.indexOf(' ') > 0) {
+          // the platform's log lines start with an ISO-8601 UTC instant (logback, config/logback.xml)
+          return java.time.Instant.parse(line.substring(0, line.indexOf(' '))).toEpochMilli();
         }
       }
       return -1;
