@@ -109,7 +109,11 @@ class EmbeddedDatabaseTest {
       assertThat(p.get("/health/ready").send().status()).isEqualTo(200);
       assertThat(p.sql("SELECT count(*) FROM probe.notes").get(0).getLong(0)).isEqualTo(2);
     }
-    // stopped with the platform
+    // stopped with the platform (the postmaster removes its pid file as the last step of its exit)
+    long gone = System.nanoTime() + 15_000_000_000L;
+    while (Files.exists(pg.resolve("postmaster.pid")) && System.nanoTime() < gone) {
+      Thread.sleep(100);
+    }
     assertThat(Files.exists(pg.resolve("postmaster.pid"))).isFalse();
   }
 
