@@ -314,7 +314,7 @@ final class Loader {
 
   private void loadCommunities(Connection c) throws Exception {
     String cols = "id, org, name, slug, description, is_private, community_type, access, status, details, translations, "
-      + "member_count, count_owner, count_admin, count_moderator, count_member, created_by, created_at, updated_at";
+      + "member_count, count_owner, count_admin, count_moderator, count_member, created_by, created_at, updated_at, next_seq";
     copy(c, "communities.communities", cols, false, rows -> {
       for (int k = 0; k < ds.communities; k++) {
         int n = ds.memberCount(k);
@@ -322,20 +322,21 @@ final class Loader {
         rows.v(DataSet.communityId(k)).v(DataSet.ORG).v("Bench community " + k).v(DataSet.slug(k))
           .v("A generated community for the benchmark, number " + k + ".").v("false").v("Community").v("open")
           .v("live").v("{}").v("{}")
-          .v(n).v(1).v(0).v(0).v(n - 1).v(ds.memberAt(k, 1)).v(ts).v(ts).end();
+          .v(n).v(1).v(0).v(0).v(n - 1).v(ds.memberAt(k, 1)).v(ts).v(ts).v(n + 1).end();
       }
     });
   }
 
   private void loadMembers(Connection c) throws Exception {
-    String cols = "community_id, user_id, org, role, status, pos, role_pos, joined_at";
+    // seq: the join number the directory's keyset cursor walks (equal to pos for members loaded in order)
+    String cols = "community_id, user_id, org, role, status, pos, role_pos, seq, joined_at";
     copy(c, "communities.members", cols, true, rows -> {
       for (int k = 0; k < ds.communities; k++) {
         String cid = DataSet.communityId(k).toString();
         int n = ds.memberCount(k);
         for (int pos = 1; pos <= n; pos++) {
           rows.v(cid).v(ds.memberAt(k, pos)).v(DataSet.ORG).v(pos == 1 ? "owner" : "member").v("active")
-            .v(pos).v(pos == 1 ? 1 : pos - 1).v(ts(k * 60L + pos)).end();
+            .v(pos).v(pos == 1 ? 1 : pos - 1).v(pos).v(ts(k * 60L + pos)).end();
         }
       }
     });
