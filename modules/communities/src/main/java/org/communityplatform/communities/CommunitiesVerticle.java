@@ -32,7 +32,22 @@ final class CommunitiesVerticle extends ApiVerticle {
       return Future.failedFuture(e);
     }
     env = new Env(vertx, new CommunityStore(ctx.pool(), ctx.clock()), new ContentStore(ctx.pool(), ctx.clock()), settings,
-      ctx.outbox(), ctx.clock(), ctx.events(), ctx.audit(), ctx.throttle(), this::publish, this::ask);
+      ctx.outbox(), ctx.clock(), ctx.events(), ctx.audit(), ctx.throttle(), new Env.Bus() {
+        @Override
+        public void publish(String name, JsonObject event) {
+          CommunitiesVerticle.this.publish(name, event);
+        }
+
+        @Override
+        public Future<JsonObject> ask(String address, JsonObject message) {
+          return CommunitiesVerticle.this.ask(address, message);
+        }
+
+        @Override
+        public Future<JsonObject> ask(String address, JsonObject message, long timeoutMs) {
+          return CommunitiesVerticle.this.ask(address, message, timeoutMs);
+        }
+      });
     return Future.succeededFuture();
   }
 
