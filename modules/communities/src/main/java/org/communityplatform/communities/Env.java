@@ -35,6 +35,7 @@ final class Env {
 
   final Vertx vertx;
   final CommunityStore store;
+  final JoinStore joins;
   final ContentStore content;
   final Settings settings;
   final Outbox outbox;
@@ -58,6 +59,7 @@ final class Env {
       EventLog events, AuditLog audit, Throttle throttle, Bus bus) {
     this.vertx = vertx;
     this.store = store;
+    this.joins = new JoinStore(store.pool(), clock);
     this.content = content;
     this.settings = settings;
     this.outbox = outbox;

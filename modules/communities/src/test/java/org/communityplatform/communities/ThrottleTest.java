@@ -1,7 +1,6 @@
 package org.communityplatform.communities;
 
 import io.vertx.core.json.JsonObject;
-import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Req;
 import org.communityplatform.testing.TestPlatform.Res;
@@ -22,9 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ThrottleTest {
 
   @RegisterExtension
-  static final PlatformExtension P = PlatformExtension.with(new JsonObject()
-    .put("throttle", new JsonObject().put("communityPostsPerUser", new JsonObject().put("max", 3).put("windowSeconds", 60)))
-    .put("modules", new JsonObject().put("communities", new JsonObject().put("passwordHashIterations", 1000))));
+  static final Fixture.PerClass P = Fixture.perClass(new JsonObject()
+    .put("throttle", new JsonObject().put("communityPostsPerUser", new JsonObject().put("max", 3).put("windowSeconds", 60))));
 
   @AfterEach
   void clockBack() {
@@ -32,7 +30,7 @@ class ThrottleTest {
   }
 
   private static TestPlatform p() {
-    return Fixture.accounts(P.get());
+    return Fixture.platform();
   }
 
   private static String org() {
