@@ -1,6 +1,7 @@
 package org.communityplatform.core;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
@@ -343,7 +344,8 @@ public final class Platform {
   }
 
   /**
-   * Stops the node gracefully: readiness answers 503 at once, the HTTP servers stop accepting
+   * Stops the node gracefully: readiness answers 503 at once, the HTTP servers keep serving for
+   * {@code shutdown.readinessDelaySeconds} (default 0) so that load balancers notice, then stop accepting
    * connections and wait for the requests in flight (at most {@code shutdown.drainSeconds}), then
    * modules, pool, embedded PostgreSQL and Vert.x stop. Safe to call twice.
    */
@@ -359,10 +361,21 @@ public final class Platform {
     draining = true;
     CompletableFuture<Void> closed = new CompletableFuture<>();
     long drainSeconds = config.getJsonObject("shutdown").getLong("drainSeconds", 20L);
+    long readinessDelay = config.getJsonObject("shutdown").getLong("readinessDelaySeconds", 0L);
     long t0 = System.nanoTime();
+    // readiness already answers 503; a load balancer needs a moment to see it and send no new
+    // clients, so the server keeps serving for readinessDelaySeconds before it stops accepting
+    Promise<Void> noticed = Promise.promise();
+    if (readinessDelay > 0) {
+      LOG.info("stopping: not ready; still serving for {} s so that load balancers notice", readinessDelay);
+      vertx.setTimer(readinessDelay * 1000, id -> noticed.complete());
+    } else {
+      noticed.complete();
+    }
     // live streams never end by themselves: they are closed first (clients resume elsewhere with
     // Last-Event-ID), so that the drain waits only for ordinary requests
-    Future<Void> f = Future.join(gatewayOperations.stream().map(o -> o.close()).toList()).<Void>mapEmpty()
+    Future<Void> f = noticed.future()
+      .compose(v -> Future.join(gatewayOperations.stream().map(o -> o.close()).toList())).<Void>mapEmpty()
       .eventually(() -> servers.stop(vertx, drainSeconds))
       .onComplete(x -> LOG.info("HTTP stopped; requests in flight drained in {} ms", (System.nanoTime() - t0) / 1_000_000))
       .eventually(() -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
