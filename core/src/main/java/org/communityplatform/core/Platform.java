@@ -1,6 +1,7 @@
 package org.communityplatform.core;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -180,7 +181,8 @@ public final class Platform {
 
 
   /**
-   * Stops the node gracefully: readiness answers 503 at once, the HTTP servers stop accepting
+   * Stops the node gracefully: readiness answers 503 at once, the HTTP servers keep serving for
+   * {@code shutdown.readinessDelaySeconds} (default 0) so that load balancers notice, then stop accepting
    * connections and wait for the requests in flight (at most {@code shutdown.drainSeconds}), then
    * modules, pool, embedded PostgreSQL and Vert.x stop. Safe to call twice.
    */
@@ -196,7 +198,17 @@ public final class Platform {
     draining = true;
     CompletableFuture<Void> closed = new CompletableFuture<>();
     long drainSeconds = config.getJsonObject("shutdown").getLong("drainSeconds", 20L);
-    Future<Void> f = http.stop(drainSeconds)
+    long readinessDelay = config.getJsonObject("shutdown").getLong("readinessDelaySeconds", 0L);
+    // readiness already answers 503; a load balancer needs a moment to see it and send no new
+    // clients, so the server keeps serving for readinessDelaySeconds before it stops accepting
+    Promise<Void> noticed = Promise.promise();
+    if (readinessDelay > 0) {
+      LOG.info("stopping: not ready; still serving for {} s so that load balancers notice", readinessDelay);
+      vertx.setTimer(readinessDelay * 1000, id -> noticed.complete());
+    } else {
+      noticed.complete();
+    }
+    Future<Void> f = noticed.future().compose(v -> http.stop(drainSeconds))
       .eventually(() -> {
         if (outbox != null) {
           outbox.stop();

@@ -150,7 +150,9 @@ final class Env {
    * Runs a write under two limits of {@code config/platform.yaml} {@code throttle.*}: {@code <limit>PerUser}
    * keyed by organisation and user, {@code <limit>PerClient} keyed by organisation and client address.
    * Every answer (success or error) carries {@code RateLimit-Policy} and {@code RateLimit} of the tighter
-   * of the two (draft-ietf-httpapi-ratelimit-headers); over either: 429 with {@code Retry-After}.
+   * of the two (draft-ietf-httpapi-ratelimit-headers); over either: 429 with {@code Retry-After}. An error
+   * that already carries rate-limit headers (a 429 of an inner limit) keeps them: the headers of a
+   * refusal name the limit that refused.
    */
   Future<ApiReply> limited(ApiRequest req, String limit, Supplier<Future<ApiReply>> op) {
     String user = req.requireUser();
@@ -174,6 +176,10 @@ final class Env {
             if (e.status() >= 500 && e.status() != 503) {
               // an unexpected failure keeps its stack trace for the log
               return Future.failedFuture(err);
+            }
+            if (e.headers() != null && e.headers().containsKey("RateLimit")) {
+              // refused by an inner limit (a join secret's, say): its headers describe the refusal
+              return Future.failedFuture(e);
             }
             return Future.failedFuture(e.withHeader("RateLimit-Policy", tight.policyHeader())
               .withHeader("RateLimit", tight.rateLimitHeader()));

@@ -82,6 +82,10 @@ final class InviteOps {
             // the event carries the role only: never the token, and the address only admins see
             .compose(mailId -> env.event(conn, Env.ev("community.invite.sent", org, me, id).subject("inviteId", row.getUUID("id"))
               .data(new JsonObject().put("role", role))))
+            // an administrative act (issue 14): the role granted and until when; the token never, and the
+            // address stays on the invite (its readers see it there), out of the hash-chained record
+            .compose(x -> env.audit(conn, req, "community.invite.sent", id, "invite", row.getUUID("id"), null,
+              new JsonObject().put("role", role).put("status", "open").put("expiresAt", Views.time(expires))))
             .map(x -> row)))
         .map(row -> ApiReply.created(view(row).put("token", token)));
     });
@@ -235,6 +239,8 @@ final class InviteOps {
         return moderation.revokeInvite(conn, inviteId, me, "revoked", store.now())
           .compose(x -> env.event(conn, Env.ev("community.invite.revoked", org, me, id).subject("inviteId", inviteId)
             .data(new JsonObject().put("role", inv.getString("role")))))
+          .compose(x -> env.audit(conn, req, "community.invite.revoked", id, "invite", inviteId,
+            new JsonObject().put("status", "open").put("role", inv.getString("role")), new JsonObject().put("status", "revoked")))
           .map(x -> ApiReply.ok(view(inv).put("revoked", true)));
       })));
   }

@@ -84,9 +84,13 @@ final class JoinOps {
   }
 
   /**
-   * The guessable secrets of a join (the join code and the community password), throttled (issue 10):
-   * every attempt that carries one counts against {@code throttle.communityJoinSecretPerUser}; wrong ones
-   * also against {@code throttle.communityJoinSecretPerCommunity}, which is checked first. Over either: 429.
+   * The guessable secrets of a join (the join code and the community password), throttled (issue 10,
+   * issue 14): every attempt that carries one counts against {@code throttle.communityJoinSecretPerUser}
+   * (per organisation and user) and wrong ones against {@code throttle.communityJoinSecretPerClient} (per
+   * organisation and client address); over either: 429 with the headers of the limit that refused. Wrong
+   * ones also count against {@code throttle.communityJoinSecretPerCommunity}, from anyone; past that
+   * ceiling each attempt first waits {@code joinSecretSlowdownMs} and the right secret still joins, as a
+   * sign-in does (a ceiling that refused it would let an outsider lock every member out).
    */
   private Future<Void> checkSecrets(ApiRequest req, Community c, JsonObject body) {
     checkAge(c, claims(req));
@@ -100,9 +104,12 @@ final class JoinOps {
     }
     String msg = "too many join attempts with a code or password; try again later";
     String userKey = req.org() + ":" + req.userId();
+    String clientKey = req.org() + ":" + req.clientAddress();
     String communityKey = req.org() + ":" + c.id;
-    return env.throttle.check("communityJoinSecretPerCommunity", communityKey, msg)
+    return env.throttle.check("communityJoinSecretPerClient", clientKey, msg)
       .compose(x -> env.throttle.acquire("communityJoinSecretPerUser", userKey, msg))
+      .compose(x -> env.throttle.peek("communityJoinSecretPerCommunity", communityKey))
+      .compose(all -> all.hits() >= all.limit().max() ? slowdown() : Future.<Void>succeededFuture())
       .compose(x -> {
         if (code != null && !code.equals(body.getString("code"))) {
           return Future.<Void>failedFuture(new ApiError(403, "requirement_not_met", "joining this community needs its join code",
@@ -111,8 +118,20 @@ final class JoinOps {
         return checkPassword(c, body.getString("password"));
       })
       .recover(err -> err instanceof ApiError && ((ApiError) err).status() == 403
-        ? env.throttle.hit("communityJoinSecretPerCommunity", communityKey).compose(x -> Future.failedFuture(err))
+        ? Future.all(env.throttle.hit("communityJoinSecretPerCommunity", communityKey),
+            env.throttle.hit("communityJoinSecretPerClient", clientKey)).compose(x -> Future.failedFuture(err))
         : Future.failedFuture(err));
+  }
+
+  /** The wait of a secret attempt on a community guessed at too often; a timer, not a blocked thread. */
+  private Future<Void> slowdown() {
+    long ms = env.settings.joinSecretSlowdownMs;
+    if (ms <= 0) {
+      return Future.succeededFuture();
+    }
+    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    env.vertx.setTimer(ms, t -> p.complete());
+    return p.future();
   }
 
   private Future<ApiReply> add(ApiRequest req, Community c, String me) {
