@@ -38,6 +38,8 @@ final class Results {
   String clusterRss;
   long[] clusterSeq;
   String clusterNote;
+  /** Lines of the audit log phase (req/s with the log and without, same run); empty when not run. */
+  List<String> auditCost = new java.util.ArrayList<>();
   double totalSeconds;
   String loadBefore = Procs.loadAvg();
 
