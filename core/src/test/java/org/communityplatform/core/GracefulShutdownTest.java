@@ -80,4 +80,38 @@ class GracefulShutdownTest {
     TestPlatform.await(stopped);
     t.close();
   }
+
+  /**
+   * Over HTTP, as a load balancer sees it: once the stop begins (what SIGTERM runs), GET
+   * /health/ready answers 503 on a new connection while the server still serves during
+   * {@code shutdown.readinessDelaySeconds}, and a request in flight meanwhile gets its normal 200.
+   */
+  @Test
+  void readinessAnswers503OverHttpWhileARequestInFlightCompletes() throws Exception {
+    ProbeModule.hold();
+    TestPlatform t = TestPlatform.start(new JsonObject().put("shutdown", new JsonObject()
+      .put("drainSeconds", 30).put("readinessDelaySeconds", 5)));
+    WebClient client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+      .setDefaultPort(t.port()).setKeepAlive(false));
+    assertThat(TestPlatform.await(client.get("/health/ready").send()).statusCode()).isEqualTo(200);
+    Future<HttpResponse<Buffer>> inFlight = client.get("/probe/hold").send();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (ProbeModule.HELD.get() < 1 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(ProbeModule.HELD.get()).as("the request is held by the module").isEqualTo(1);
+
+    Future<Void> stopped = t.platform().stop();
+    HttpResponse<Buffer> ready = TestPlatform.await(client.get("/health/ready").send());
+    assertThat(ready.statusCode()).as("readiness during the stop").isEqualTo(503);
+    assertThat(ready.getHeader("x-request-id")).isNotBlank();
+    assertThat(inFlight.isComplete()).as("the request in flight is still being served").isFalse();
+
+    ProbeModule.release();
+    HttpResponse<Buffer> answered = TestPlatform.await(inFlight);
+    assertThat(answered.statusCode()).isEqualTo(200);
+    assertThat(answered.bodyAsJsonObject().getBoolean("released")).isTrue();
+    TestPlatform.await(stopped);
+    t.close();
+  }
 }

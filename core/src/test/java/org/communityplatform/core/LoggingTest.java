@@ -25,6 +25,27 @@ class LoggingTest {
     Logging.configure(new JsonObject().put("format", "text").put("level", "info"));
   }
 
+  /**
+   * A start and stop of the whole platform write no warning about metrics: vertx-micrometer-metrics
+   * registers its gauges again for every bus handler, which Micrometer 1.13.9+ reports once per
+   * registry ("This Gauge has been already registered"); an operator would read it as a defect.
+   */
+  @Test
+  void startingAndStoppingWarnsOfNoDuplicateGauge() {
+    PrintStream original = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try (org.communityplatform.testing.TestPlatform t = org.communityplatform.testing.TestPlatform.start(new JsonObject())) {
+      assertThat(t.get("/probe/public").send().status()).isEqualTo(200);
+      assertThat(t.get("/metrics").send().body().toString()).contains("vertx_eventbus_handlers");
+    } finally {
+      System.setOut(original);
+    }
+    String out = buf.toString(StandardCharsets.UTF_8);
+    assertThat(out).as("the platform's start-up output").contains("HTTP API listening on");
+    assertThat(out).doesNotContain("already registered");
+  }
+
   @Test
   void textLinesHaveTimestampsAndTheRequestOnlyWhileServingIt() throws Exception {
     Logging.configure(new JsonObject().put("format", "text").put("level", "warn")

@@ -84,6 +84,25 @@ class OperationsTest {
   }
 
   @Test
+  void everyAnswerCarriesARequestIdEvenOutsideTheContract() {
+    TestPlatform t = p.get();
+    List<String> paths = List.of("/docs", "/docs/swagger-ui.css", "/docs/no-such-file.js", "/metrics",
+      "/openapi.json", "/no/such/path", "/health/ready", "/api/health", "/probe/public");
+    for (String path : paths) {
+      TestPlatform.Res r = t.get(path).send();
+      assertThat(r.header("x-request-id")).as("x-request-id of GET " + path + " (" + r.status() + ")")
+        .matches("[A-Za-z0-9._:-]{1,128}");
+      TestPlatform.Res echoed = t.get(path).header("x-request-id", "trace-" + path.length()).send();
+      assertThat(echoed.header("x-request-id")).as("the caller's own id echoed on GET " + path)
+        .isEqualTo("trace-" + path.length());
+    }
+    TestPlatform.Res unknown = t.get("/no/such/path").send();
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().getString("reqId")).isEqualTo(unknown.header("x-request-id"));
+    assertThat(t.request(HttpMethod.DELETE, "/openapi.json").send().header("x-request-id")).isNotBlank();
+  }
+
+  @Test
   void theDocsPageServesSwaggerUiFromTheJar() {
     TestPlatform t = p.get();
     TestPlatform.Res page = t.get("/docs").send();

@@ -89,7 +89,6 @@ public final class Gateway {
     return OpenAPIContract.from(vertx, contracts.validationDocument()).compose(contract -> vertx.executeBlocking(() -> {
       RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
 
-      rb.rootHandler(this::requestId);
       for (OpenAPIRoute route : rb.getRoutes()) {
         Operation op = route.getOperation();
         Contracts.OperationInfo info = contracts.operation(op.getOperationId());
@@ -112,6 +111,9 @@ public final class Gateway {
       router.get("/openapi.json").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(documentJson));
       extraRoutes.apply(router);
+      // first of all routes (the docs page and /metrics come before the contract's, unknown paths
+      // match none): every answer carries its request id
+      router.route().order(-40).handler(this::requestId);
       router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("no route for " + ctx.request().method()
         + " " + ctx.request().path())));
       router.errorHandler(405, ctx -> Replies.error(ctx, new ApiError(405, "method_not_allowed",

@@ -81,7 +81,8 @@ public final class OpsRoutes {
 
   /** Adds the handlers and routes; first in line (negative order), before the contract's routes. */
   public Router apply(Router router) {
-    router.route().order(-30).handler(this::accessLog);
+    // before the request id (order -40), so that even an answer that handler gives is logged
+    router.route().order(-50).handler(this::accessLog);
     List<String> origins = cors.getJsonArray("allowedOrigins", new JsonArray()).stream().map(String::valueOf).toList();
     if (!origins.isEmpty()) {
       router.route().order(-20).handler(corsHandler(origins));
@@ -111,6 +112,13 @@ public final class OpsRoutes {
       return io.vertx.core.Future.succeededFuture();
     }
     Router r = Router.router(vertx);
+    r.route().handler(ctx -> {
+      // the same rule as the gateway's: a well-formed id the client sent, else a new one
+      String given = ctx.request().getHeader("x-request-id");
+      ctx.response().putHeader("x-request-id", given != null && given.matches("[A-Za-z0-9._:-]{1,128}")
+        ? given : java.util.UUID.randomUUID().toString());
+      ctx.next();
+    });
     r.get("/metrics").handler(metrics::handle);
     return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHost(host).setPort(port))
       .requestHandler(r).listen()

@@ -2,7 +2,6 @@ package org.communityplatform.communities;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.core.bus.ApiError;
@@ -22,8 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.UUID;
-import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /** What the operation handlers share: stores, settings, the clock, the bus, and common checks. */
@@ -38,6 +35,7 @@ final class Env {
 
   final Vertx vertx;
   final CommunityStore store;
+  final JoinStore joins;
   final ContentStore content;
   final Settings settings;
   final Outbox outbox;
@@ -46,14 +44,22 @@ final class Env {
   final EventLog events;
   final AuditLog audit;
   final Throttle throttle;
-  private final BiConsumer<String, JsonObject> publisher;
-  private final BiFunction<String, JsonObject, Future<JsonObject>> asker;
+  private final Bus bus;
+
+  /** The verticle's side of the bus, as the handlers use it ({@link ApiVerticle#publish}, {@link ApiVerticle#ask}). */
+  interface Bus {
+    void publish(String name, JsonObject event);
+
+    Future<JsonObject> ask(String address, JsonObject message);
+
+    Future<JsonObject> ask(String address, JsonObject message, long timeoutMs);
+  }
 
   Env(Vertx vertx, CommunityStore store, ContentStore content, Settings settings, Outbox outbox, Clock clock,
-      EventLog events, AuditLog audit, Throttle throttle,
-      BiConsumer<String, JsonObject> publisher, BiFunction<String, JsonObject, Future<JsonObject>> asker) {
+      EventLog events, AuditLog audit, Throttle throttle, Bus bus) {
     this.vertx = vertx;
     this.store = store;
+    this.joins = new JoinStore(store.pool(), clock);
     this.content = content;
     this.settings = settings;
     this.outbox = outbox;
@@ -62,8 +68,7 @@ final class Env {
     this.events = events;
     this.audit = audit;
     this.throttle = throttle;
-    this.publisher = publisher;
-    this.asker = asker;
+    this.bus = bus;
   }
 
   /**
@@ -71,12 +76,12 @@ final class Env {
    * the transaction that appended the matching event to the event log committed.
    */
   void publish(String name, String org, JsonObject event) {
-    publisher.accept(name, event.put("org", org));
+    bus.publish(name, event.put("org", org));
   }
 
   /** Asks another module over the bus (request/reply); failures arrive as {@link ApiError}. */
   Future<JsonObject> ask(String address, JsonObject message) {
-    return asker.apply(address, message);
+    return bus.ask(address, message);
   }
 
   /** Appends {@code e} to the event log in the transaction of {@code conn} (BRIEF: events in the same transaction). */
@@ -207,15 +212,11 @@ final class Env {
     if (ids.isEmpty()) {
       return Future.succeededFuture(new JsonObject());
     }
-    return vertx.eventBus().<JsonObject>request("profiles.lookup",
+    return bus.ask("profiles.lookup",
         new JsonObject().put("org", org).put("ids", new JsonArray(new java.util.ArrayList<>(ids)))
           .put("withEmail", true).put("viewerId", viewerId).put("viewerManages", viewerManages),
-        new DeliveryOptions().setSendTimeout(settings.profileLookupTimeoutMs))
-      .map(msg -> {
-        Object body = msg.body();
-        Object profiles = body instanceof JsonObject ? ((JsonObject) body).getValue("profiles") : null;
-        return profiles instanceof JsonObject ? (JsonObject) profiles : new JsonObject();
-      })
+        settings.profileLookupTimeoutMs)
+      .map(body -> body.getValue("profiles") instanceof JsonObject ? body.getJsonObject("profiles") : new JsonObject())
       .otherwise(err -> {
         LOG.debug("profiles.lookup did not answer: {}", err.getMessage());
         return new JsonObject();

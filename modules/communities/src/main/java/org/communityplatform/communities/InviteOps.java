@@ -72,7 +72,7 @@ final class InviteOps {
       OffsetDateTime expires = now.plusSeconds(env.settings.inviteTtlSeconds);
       String link = env.outbox.publicUrl() + "/communities/" + id + "/invite/accept?token=" + token;
       String name = Views.text(c, null, env.settings.languageOf(org)).get("name", c.name);
-      return store.pool().withTransaction(conn -> store.insertInvite(conn, org, id, email, role, Secrets.sha256(token), me,
+      return store.pool().withTransaction(conn -> env.joins.insertInvite(conn, org, id, email, role, Secrets.sha256(token), me,
             now, expires)
           .compose(row -> env.outbox.enqueue(conn, new JsonObject().put("org", org).put("kind", "community.invite")
               .put("to", email).put("subject", "You are invited to join " + name)
@@ -109,7 +109,7 @@ final class InviteOps {
     return env.throttle.check("communityInviteTokenPerUser", userKey, msg)
       .compose(x -> env.throttle.check("communityInviteTokenPerClient", clientKey, msg))
       .compose(x -> verifiedAddress(org, me))
-      .compose(address -> store.pool().withTransaction(conn -> store.lockInvite(conn, org, id, hash).compose(inv -> {
+      .compose(address -> store.pool().withTransaction(conn -> env.joins.lockInvite(conn, org, id, hash).compose(inv -> {
         if (inv == null) {
           // a wrong token is a guess: it counts against both limits
           return env.throttle.hit("communityInviteTokenPerUser", userKey)
@@ -187,7 +187,7 @@ final class InviteOps {
               new JsonObject().put("role", ch.role), new JsonObject().put("role", now2).put("via", "invite")));
         }
         return events
-          .compose(x -> store.markInviteUsed(conn, inviteId, me, now))
+          .compose(x -> env.joins.markInviteUsed(conn, inviteId, me, now))
           .compose(x -> moderation.supersede(conn, id, inv.getString("email_folded"), inviteId, me, now))
           .compose(this::noop)
           .map(x -> new JsonObject().put("created", ch.created).put("role", now2).put("joinedAt", Views.time(ch.joinedAt)));

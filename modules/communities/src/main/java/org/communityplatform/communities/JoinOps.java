@@ -156,7 +156,7 @@ final class JoinOps {
 
   private Future<ApiReply> request(ApiRequest req, Community c, String me) {
     String org = req.org();
-    return store.pool().withTransaction(conn -> store.openJoinRequest(conn, org, c.id, me).compose(row -> {
+    return store.pool().withTransaction(conn -> env.joins.openJoinRequest(conn, org, c.id, me).compose(row -> {
       if (row == null) {
         throw ApiError.conflict("the join request changed meanwhile; try again");
       }
@@ -272,14 +272,14 @@ final class JoinOps {
     }
     if (!keyset) {
       int page = paging.page();
-      return reviewer(req, id, me).compose(c -> store.joinRequests(id, status, page, limit)).map(p -> {
+      return reviewer(req, id, me).compose(c -> env.joins.joinRequests(id, status, page, limit)).map(p -> {
         JsonArray data = new JsonArray();
         p.data.forEach(r -> data.add(Views.joinRequest(r)));
         return ApiReply.ok(Env.pageOf(data, p.total, page, limit));
       });
     }
-    return reviewer(req, id, me).compose(c -> store.joinRequestsAfter(id, status, afterAt, afterId, limit + 1))
-      .compose(rows -> store.countJoinRequests(id, status).map(total -> {
+    return reviewer(req, id, me).compose(c -> env.joins.joinRequestsAfter(id, status, afterAt, afterId, limit + 1))
+      .compose(rows -> env.joins.countJoinRequests(id, status).map(total -> {
         JsonArray data = new JsonArray();
         Row last = null;
         for (Row r : rows) {
@@ -301,9 +301,9 @@ final class JoinOps {
     UUID id = Env.uuid(req.pathParam("communityId"), "community");
     UUID requestId = Env.uuid(req.pathParam("requestId"), "join request");
     return reviewer(req, id, me).compose(c -> store.pool().withTransaction(conn ->
-        store.decide(conn, id, requestId, approve ? "approved" : "rejected", me).compose(row -> {
+        env.joins.decide(conn, id, requestId, approve ? "approved" : "rejected", me).compose(row -> {
           if (row == null) {
-            return store.joinRequest(conn, id, requestId).map(existing -> {
+            return env.joins.joinRequest(conn, id, requestId).map(existing -> {
               if (existing == null) {
                 throw new ApiError(404, "not_found", "join request not found");
               }

@@ -3,7 +3,6 @@ package org.communityplatform.communities;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Req;
 import org.communityplatform.testing.TestPlatform.Res;
@@ -26,8 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ModerationTest {
 
   @RegisterExtension
-  static final PlatformExtension P = PlatformExtension.with(new JsonObject().put("modules", new JsonObject()
-    .put("communities", new JsonObject().put("passwordHashIterations", 1000))));
+  static final Fixture.PerClass P = Fixture.perClass();
 
   @AfterEach
   void clockBack() {
@@ -35,7 +33,7 @@ class ModerationTest {
   }
 
   private static TestPlatform p() {
-    return Fixture.accounts(P.get());
+    return Fixture.platform();
   }
 
   private static String org() {

@@ -1,7 +1,6 @@
 package org.communityplatform.communities;
 
 import io.vertx.core.json.JsonObject;
-import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Req;
 import org.communityplatform.testing.TestPlatform.Res;
@@ -24,11 +23,10 @@ class ThrottleTest {
   private static final long SLOWDOWN_MS = 300;
 
   @RegisterExtension
-  static final PlatformExtension P = PlatformExtension.with(new JsonObject()
+  static final Fixture.PerClass P = Fixture.perClass(new JsonObject()
     .put("throttle", new JsonObject().put("communityPostsPerUser", new JsonObject().put("max", 3).put("windowSeconds", 60))
       .put("communityJoinSecretPerClient", new JsonObject().put("max", 60).put("windowSeconds", 900)))
-    .put("modules", new JsonObject().put("communities", new JsonObject().put("passwordHashIterations", 1000)
-      .put("joinSecretSlowdownMs", SLOWDOWN_MS))));
+    .put("modules", new JsonObject().put("communities", new JsonObject().put("joinSecretSlowdownMs", SLOWDOWN_MS))));
 
   @AfterEach
   void clockBack() {
@@ -36,7 +34,7 @@ class ThrottleTest {
   }
 
   private static TestPlatform p() {
-    return Fixture.accounts(P.get());
+    return Fixture.platform();
   }
 
   private static String org() {
