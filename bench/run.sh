@@ -24,6 +24,9 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != "1" ]]; then
   echo "building the platform jar (mvn -pl app -am package -DskipTests) ..."
   build mvn -B -q -pl app -am package -DskipTests
   echo "building the bench (mvn -pl bench package -DskipTests) ..."
+  # copy-dependencies never deletes: a jar left from an older build (the PostgreSQL 14 binaries)
+  # would sit beside the new one on the driver's class path
+  rm -rf bench/target/lib
   mvn -B -q -pl bench package -DskipTests
 fi
 

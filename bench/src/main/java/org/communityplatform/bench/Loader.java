@@ -1,9 +1,5 @@
 package org.communityplatform.bench;
 
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,23 +9,18 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Bulk-loads the {@link DataSet} straight into the modules' tables, after the platform's migrations
- * created them: PostgreSQL COPY through PgJDBC's CopyManager, rows generated on the fly.
+ * created them: PostgreSQL COPY ({@link BulkCopy}), rows generated on the fly.
  *
- * <p>Large tables get the usual bulk treatment: their secondary indexes (not the primary key or
- * other constraints) are dropped before the COPY and created again from their saved definitions
- * afterwards; tables without triggers of their own are copied with
- * {@code session_replication_role = replica} (no per-row foreign key checks: the rows are consistent
- * by construction, and checked after loading). Kept counters (communities' member counts per role,
+ * <p>Large tables get the bulk treatment {@link BulkCopy} describes (secondary indexes dropped and
+ * recreated, no per-row foreign key checks: the rows are consistent by construction, and checked
+ * after loading). Kept counters (communities' member counts per role,
  * directory positions, pages' member counts) are written consistent and verified. Then
  * {@code VACUUM ANALYZE}, so the planner and index-only scans see the data as a long-running
  * database would.
@@ -102,7 +93,7 @@ final class Loader {
     try (Connection c = pg.connect(); Statement s = c.createStatement()) {
       for (String t : List.of("profiles.users", "communities.communities", "communities.members", "communities.posts",
         "pages.pages", "pages.members")) {
-        if (exists(c, t)) {
+        if (BulkCopy.exists(c, t)) {
           s.execute("VACUUM (ANALYZE) " + t);
         }
       }
@@ -127,149 +118,6 @@ final class Loader {
     }
   }
 
-  static boolean exists(Connection c, String table) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
-      rs.next();
-      return rs.getBoolean(1);
-    }
-  }
-
-  private static Set<String> columns(Connection c, String table) throws SQLException {
-    String[] parts = table.split("\\.");
-    Set<String> cols = new TreeSet<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-      "SELECT column_name FROM information_schema.columns WHERE table_schema = '" + parts[0] + "' AND table_name = '" + parts[1] + "'")) {
-      while (rs.next()) {
-        cols.add(rs.getString(1));
-      }
-    }
-    return cols;
-  }
-
-  /** Secondary indexes (not backing a constraint) of a table: their definitions, to drop and recreate. */
-  private static List<String[]> secondaryIndexes(Connection c, String table) throws SQLException {
-    List<String[]> out = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-      "SELECT n.nspname || '.' || quote_ident(ci.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        + "JOIN pg_class ci ON ci.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ci.relnamespace "
-        + "WHERE i.indrelid = '" + table + "'::regclass "
-        + "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)")) {
-      while (rs.next()) {
-        out.add(new String[] {rs.getString(1), rs.getString(2)});
-      }
-    }
-    return out;
-  }
-
-  private static boolean hasOwnTriggers(Connection c, String table) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-      "SELECT count(*) FROM pg_trigger WHERE tgrelid = '" + table + "'::regclass AND NOT tgisinternal")) {
-      rs.next();
-      return rs.getInt(1) > 0;
-    }
-  }
-
-  /**
-   * COPY into {@code table} ({@code cols}), rows written by {@code rows}. Checks the columns exist
-   * first; drops and recreates secondary indexes when {@code bulk}.
-   */
-  private void copy(Connection c, String table, String cols, boolean bulk, Consumer<Rows> rows) throws Exception {
-    if (!exists(c, table)) {
-      throw new IllegalStateException("table " + table + " does not exist (module not migrated yet?)");
-    }
-    Set<String> have = columns(c, table);
-    for (String col : cols.split(",")) {
-      if (!have.contains(col.trim())) {
-        throw new IllegalStateException("table " + table + " has no column " + col.trim() + " (schema changed?)");
-      }
-    }
-    List<String[]> indexes = bulk ? secondaryIndexes(c, table) : List.of();
-    boolean replica = !hasOwnTriggers(c, table);
-    try (Statement s = c.createStatement()) {
-      for (String[] ix : indexes) {
-        s.execute("DROP INDEX " + ix[0]);
-      }
-      if (replica) {
-        s.execute("SET session_replication_role = replica");
-      }
-      CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + cols + ") FROM STDIN");
-      Rows out = new Rows(in);
-      try {
-        rows.accept(out);
-        out.flush();
-        in.endCopy();
-      } finally {
-        if (in.isActive()) {
-          in.cancelCopy();
-        }
-      }
-      if (replica) {
-        s.execute("SET session_replication_role = DEFAULT");
-      }
-      if (!indexes.isEmpty()) {
-        s.execute("SET maintenance_work_mem = '512MB'");
-      }
-      for (String[] ix : indexes) {
-        s.execute(ix[1]);
-      }
-    }
-  }
-
-  /** Rows in COPY text format, sent in 1 MB chunks. */
-  static final class Rows {
-    private final CopyIn in;
-    private final StringBuilder sb = new StringBuilder(1 << 21);
-    private boolean first = true;
-    long count;
-
-    Rows(CopyIn in) {
-      this.in = in;
-    }
-
-    Rows v(Object value) {
-      if (!first) {
-        sb.append('\t');
-      }
-      first = false;
-      if (value == null) {
-        sb.append("\\N");
-      } else {
-        String s = value.toString();
-        for (int i = 0; i < s.length(); i++) {
-          char ch = s.charAt(i);
-          switch (ch) {
-            case '\\' -> sb.append("\\\\");
-            case '\t' -> sb.append("\\t");
-            case '\n' -> sb.append("\\n");
-            case '\r' -> sb.append("\\r");
-            default -> sb.append(ch);
-          }
-        }
-      }
-      return this;
-    }
-
-    void end() {
-      sb.append('\n');
-      first = true;
-      count++;
-      if (sb.length() >= (1 << 20)) {
-        try {
-          flush();
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }
-
-    void flush() throws SQLException {
-      if (sb.length() > 0) {
-        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        in.writeToCopy(bytes, 0, bytes.length);
-        sb.setLength(0);
-      }
-    }
-  }
 
   private static String ts(long secondsAfterT0) {
     return T0.plusSeconds(secondsAfterT0).format(TS);
@@ -280,14 +128,14 @@ final class Loader {
   private void loadProfiles(Connection c) throws Exception {
     String cols = "org, id, type, id_tag, name, first_name, last_name, email, email_verified, image, bio, company, "
       + "job_title, city, country, interests, social, created_at, updated_at";
-    copy(c, "profiles.users", cols, true, rows -> {
+    BulkCopy.copy(c, "profiles.users", cols, true, rows -> {
       profileRows(rows, DataSet.ORG, ds.profiles, DataSet::user);
       profileRows(rows, DataSet.SMALL_ORG, ds.smallProfiles, DataSet::smallUser);
       profileRows(rows, DataSet.XL_ORG, ds.xlProfiles, DataSet::xlUser);
     });
   }
 
-  private static void profileRows(Rows rows, String org, int n, java.util.function.IntFunction<String> id) {
+  private static void profileRows(BulkCopy.Rows rows, String org, int n, java.util.function.IntFunction<String> id) {
     for (int i = 1; i <= n; i++) {
       String uid = id.apply(i);
       String first = FIRST[(i * 7) % FIRST.length];
@@ -315,7 +163,7 @@ final class Loader {
   private void loadCommunities(Connection c) throws Exception {
     String cols = "id, org, name, slug, description, is_private, community_type, access, status, details, translations, "
       + "member_count, count_owner, count_admin, count_moderator, count_member, created_by, created_at, updated_at, next_seq";
-    copy(c, "communities.communities", cols, false, rows -> {
+    BulkCopy.copy(c, "communities.communities", cols, false, rows -> {
       for (int k = 0; k < ds.communities; k++) {
         int n = ds.memberCount(k);
         String ts = ts(k * 60L);
@@ -330,7 +178,7 @@ final class Loader {
   private void loadMembers(Connection c) throws Exception {
     // seq: the join number the directory's keyset cursor walks (equal to pos for members loaded in order)
     String cols = "community_id, user_id, org, role, status, pos, role_pos, seq, joined_at";
-    copy(c, "communities.members", cols, true, rows -> {
+    BulkCopy.copy(c, "communities.members", cols, true, rows -> {
       for (int k = 0; k < ds.communities; k++) {
         String cid = DataSet.communityId(k).toString();
         int n = ds.memberCount(k);
@@ -344,7 +192,7 @@ final class Loader {
 
   private void loadPosts(Connection c) throws Exception {
     String cols = "id, org, community_id, group_id, author_id, title, content, attachments, is_pinned, created_at, updated_at";
-    copy(c, "communities.posts", cols, true, rows -> {
+    BulkCopy.copy(c, "communities.posts", cols, true, rows -> {
       for (int i = 0; i < ds.posts; i++) {
         int k = i % ds.communities;
         int members = ds.memberCount(k);
@@ -363,7 +211,7 @@ final class Loader {
   private void loadPages(Connection c) throws Exception {
     String cols = "id, org, name, type, category, description, image, visibility, owner_id, owner_email, member_count, "
       + "created_at, updated_at";
-    copy(c, "pages.pages", cols, false, rows -> {
+    BulkCopy.copy(c, "pages.pages", cols, false, rows -> {
       for (int k = 0; k < ds.pages; k++) {
         String owner = DataSet.user(1 + k % ds.profiles);
         String ts = ts(2_000_000L + k * 10L);
@@ -374,7 +222,7 @@ final class Loader {
           .v(ts).v(ts).end();
       }
     });
-    copy(c, "pages.members", "org, page_id, user_id, email, role, source, joined_at", false, rows -> {
+    BulkCopy.copy(c, "pages.members", "org, page_id, user_id, email, role, source, joined_at", false, rows -> {
       for (int k = 0; k < ds.pages; k++) {
         int ownerIdx = 1 + k % ds.profiles;
         String ts = ts(2_000_000L + k * 10L);
@@ -392,7 +240,7 @@ final class Loader {
   String verify() {
     List<String> out = new ArrayList<>();
     try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-      if (exists(c, "communities.members")) {
+      if (BulkCopy.exists(c, "communities.members")) {
         try (ResultSet rs = s.executeQuery("SELECT count(*) FROM communities.communities c WHERE c.member_count <> "
           + "(SELECT count(*) FROM communities.members m WHERE m.community_id = c.id) OR c.count_owner + c.count_member <> c.member_count "
           + "OR c.member_count <> coalesce((SELECT max(pos) FROM communities.members m WHERE m.community_id = c.id), 0)")) {
@@ -400,7 +248,7 @@ final class Loader {
           out.add("communities with inconsistent counters: " + rs.getLong(1));
         }
       }
-      if (exists(c, "pages.members")) {
+      if (BulkCopy.exists(c, "pages.members")) {
         try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pages.pages p WHERE p.member_count <> "
           + "(SELECT count(*) FROM pages.members m WHERE m.page_id = p.id AND m.user_id IS NOT NULL)")) {
           rs.next();

@@ -5,6 +5,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonObject;
@@ -95,17 +97,43 @@ public abstract class ApiVerticle extends VerticleBase {
   }
 
   /**
-   * Asks another module over the bus (request/reply) with {@link #askTimeoutMs()}; the future fails with
-   * the {@link ApiError} the other side answered, 503 when no node serves the address, 504 on time-out.
-   * For facts that already happened, listen with {@link #on} instead.
+   * Asks another module over the bus (request/reply) with the module's {@link #askTimeoutMs()}; the future
+   * fails with the {@link ApiError} the other side answered, 503 when no node serves the address, 504 on
+   * time-out. A reply that is not a JSON object reads as an empty one. For facts that already happened,
+   * listen with {@link #on} instead.
    */
   protected Future<JsonObject> ask(String address, JsonObject message) {
-    return vertx.eventBus().<Object>request(address, message, LocalJsonCodec.options().setSendTimeout(askTimeoutMs()))
-      .map(reply -> reply.body() instanceof JsonObject ? (JsonObject) reply.body() : new JsonObject())
-      .recover(err -> Future.failedFuture(ApiError.from(err)));
+    return ask(address, message, askTimeoutMs());
   }
 
-  /** How long {@link #ask} waits for an answer, in milliseconds (default 5000). */
+  /**
+   * Same as {@link #ask(String, JsonObject)} with a time-out of its own, in milliseconds (&gt; 0), for a
+   * call whose patience a module setting names (e.g. communities' {@code profileLookupTimeoutMs}).
+   */
+  protected Future<JsonObject> ask(String address, JsonObject message, long timeoutMs) {
+    return request(address, message, timeoutMs).recover(err -> Future.failedFuture(ApiError.from(err)));
+  }
+
+  /**
+   * Same as {@link #ask(String, JsonObject)} for an optional partner module: when no node serves the
+   * address (the module is switched off everywhere) the answer is {@code absent} instead of a 503.
+   * Every other failure (the partner's own 503 included) fails as in {@link #ask(String, JsonObject)}.
+   */
+  protected Future<JsonObject> askIfRunning(String address, JsonObject message, JsonObject absent) {
+    return request(address, message, askTimeoutMs()).recover(err ->
+      err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.NO_HANDLERS
+        ? Future.succeededFuture(absent) : Future.failedFuture(ApiError.from(err)));
+  }
+
+  private Future<JsonObject> request(String address, JsonObject message, long timeoutMs) {
+    return vertx.eventBus().<Object>request(address, message, LocalJsonCodec.options().setSendTimeout(timeoutMs))
+      .map(reply -> reply.body() instanceof JsonObject ? (JsonObject) reply.body() : new JsonObject());
+  }
+
+  /**
+   * How long {@link #ask(String, JsonObject)} waits for an answer, in milliseconds (default 5000); a
+   * module overrides it to read its own setting (pages: {@code lookupTimeoutMs}).
+   */
   protected long askTimeoutMs() {
     return 5000;
   }

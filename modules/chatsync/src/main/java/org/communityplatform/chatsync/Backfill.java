@@ -1,8 +1,6 @@
 package org.communityplatform.chatsync;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -26,17 +24,15 @@ final class Backfill {
   private static final int COMMUNITIES_PER_PAGE = 20;
   private static final int MEMBERS_PER_SLICE = 1000;
 
-  private final Vertx vertx;
+  private final Bus bus;
   private final SyncStore store;
   private final Planner planner;
-  private final Settings settings;
   private final Clock clock;
 
-  Backfill(Vertx vertx, SyncStore store, Planner planner, Settings settings, Clock clock) {
-    this.vertx = vertx;
+  Backfill(Bus bus, SyncStore store, Planner planner, Clock clock) {
+    this.bus = bus;
     this.store = store;
     this.planner = planner;
-    this.settings = settings;
     this.clock = clock;
   }
 
@@ -97,9 +93,7 @@ final class Backfill {
   }
 
   private Future<JsonObject> export(JsonObject ask) {
-    return vertx.eventBus().<Object>request("communities.export", ask,
-        new DeliveryOptions().setSendTimeout(settings.requestTimeoutMs))
-      .map(r -> r.body() instanceof JsonObject ? (JsonObject) r.body() : new JsonObject());
+    return bus.ask("communities.export", ask);
   }
 
   private OffsetDateTime now() {

@@ -1,6 +1,7 @@
 package org.communityplatform.chatsync;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import org.communityplatform.core.bus.ApiVerticle;
 import org.communityplatform.core.module.ModuleContext;
 
@@ -38,13 +39,30 @@ final class ChatSyncVerticle extends ApiVerticle {
     }
     store = new SyncStore(ctx.pool());
     Planner planner = new Planner(store, settings);
-    backfill = new Backfill(vertx, store, planner, settings, ctx.clock());
+    Bus bus = new Bus() {
+      @Override
+      public Future<JsonObject> ask(String address, JsonObject message) {
+        return ChatSyncVerticle.this.ask(address, message);
+      }
+
+      @Override
+      public Future<JsonObject> askIfRunning(String address, JsonObject message, JsonObject absent) {
+        return ChatSyncVerticle.this.askIfRunning(address, message, absent);
+      }
+    };
+    backfill = new Backfill(bus, store, planner, ctx.clock());
     if (settings.configured()) {
       stream = new StreamClient(vertx, settings);
-      StepRunner runner = new StepRunner(vertx, store, stream, settings, ctx.clock());
+      StepRunner runner = new StepRunner(bus, store, stream, settings, ctx.clock());
       leader = new SyncLeader(vertx, store, planner, runner, settings, ctx.clock());
     }
     return Future.succeededFuture();
+  }
+
+  /** Requests to communities and profiles wait {@code modules.chatsync.requestTimeoutMs}. */
+  @Override
+  protected long askTimeoutMs() {
+    return settings.requestTimeoutMs;
   }
 
   @Override

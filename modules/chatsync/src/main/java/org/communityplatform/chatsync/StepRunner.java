@@ -1,13 +1,10 @@
 package org.communityplatform.chatsync;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import org.communityplatform.core.bus.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +31,15 @@ final class StepRunner {
   private static final int MERGE_WINDOW = 200;
   private static final Set<String> MERGEABLE = Set.of("upsert_users", "add_members", "remove_members");
 
-  private final Vertx vertx;
+  private final Bus bus;
   private final SyncStore store;
   private final StreamClient stream;
   private final Settings settings;
   private final Clock clock;
   private final Backoff backoff;
 
-  StepRunner(Vertx vertx, SyncStore store, StreamClient stream, Settings settings, Clock clock) {
-    this.vertx = vertx;
+  StepRunner(Bus bus, SyncStore store, StreamClient stream, Settings settings, Clock clock) {
+    this.bus = bus;
     this.store = store;
     this.stream = stream;
     this.settings = settings;
@@ -171,14 +168,15 @@ final class StepRunner {
   }
 
   private Future<JsonObject> profiles(String org, List<String> ids) {
-    return ask("profiles.lookup", new JsonObject().put("org", org).put("ids", new JsonArray(new ArrayList<>(ids))))
-      .map(reply -> reply.getJsonObject("profiles", new JsonObject()))
-      .recover(err -> noHandlers(err) ? Future.succeededFuture(new JsonObject()) : Future.failedFuture(err));
+    // without a profiles module anywhere, users go to Stream without names
+    return bus.askIfRunning("profiles.lookup", new JsonObject().put("org", org).put("ids", new JsonArray(new ArrayList<>(ids))),
+        new JsonObject())
+      .map(reply -> reply.getJsonObject("profiles", new JsonObject()));
   }
 
   /** The community or group as it is now ({@code name}, {@code createdBy}) from {@code communities.export}; null when gone. */
   private Future<JsonObject> current(String org, JsonObject p) {
-    return ask("communities.export", new JsonObject().put("org", org).put("communityId", p.getString("communityId"))
+    return bus.ask("communities.export", new JsonObject().put("org", org).put("communityId", p.getString("communityId"))
       .put("memberLimit", 1)).map(reply -> {
         JsonArray list = reply.getJsonArray("communities", new JsonArray());
         if (list.isEmpty()) {
@@ -195,15 +193,6 @@ final class StepRunner {
         }
         return null;
       });
-  }
-
-  private Future<JsonObject> ask(String address, JsonObject msg) {
-    return vertx.eventBus().<Object>request(address, msg, new DeliveryOptions().setSendTimeout(settings.requestTimeoutMs))
-      .map(r -> r.body() instanceof JsonObject ? (JsonObject) r.body() : new JsonObject());
-  }
-
-  private static boolean noHandlers(Throwable err) {
-    return err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.NO_HANDLERS;
   }
 
   /** A 404 from Stream means the channel is not there: the step has nothing to do. */
@@ -227,9 +216,10 @@ final class StepRunner {
   }
 
   private static String describe(Throwable err) {
-    if (err instanceof ReplyException) {
-      ReplyException re = (ReplyException) err;
-      return "bus: " + re.failureType().name().toLowerCase() + (re.getMessage() == null ? "" : ": " + re.getMessage());
+    if (err instanceof ApiError) {
+      // another module's answer (or its absence) to a request over the bus
+      ApiError e = (ApiError) err;
+      return "bus: " + e.status() + " " + e.code() + ": " + e.getMessage();
     }
     String m = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
     return m.length() > 500 ? m.substring(0, 500) : m;

@@ -2,7 +2,6 @@ package org.communityplatform.communities;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Tuple;
 import org.communityplatform.core.bus.ApiVerticle;
 import org.communityplatform.core.module.ModuleContext;
 
@@ -32,7 +31,22 @@ final class CommunitiesVerticle extends ApiVerticle {
       return Future.failedFuture(e);
     }
     env = new Env(vertx, new CommunityStore(ctx.pool(), ctx.clock()), new ContentStore(ctx.pool(), ctx.clock()), settings,
-      ctx.outbox(), ctx.clock(), ctx.events(), ctx.audit(), ctx.throttle(), this::publish, this::ask);
+      ctx.outbox(), ctx.clock(), ctx.events(), ctx.audit(), ctx.throttle(), new Env.Bus() {
+        @Override
+        public void publish(String name, JsonObject event) {
+          CommunitiesVerticle.this.publish(name, event);
+        }
+
+        @Override
+        public Future<JsonObject> ask(String address, JsonObject message) {
+          return CommunitiesVerticle.this.ask(address, message);
+        }
+
+        @Override
+        public Future<JsonObject> ask(String address, JsonObject message, long timeoutMs) {
+          return CommunitiesVerticle.this.ask(address, message, timeoutMs);
+        }
+      });
     return Future.succeededFuture();
   }
 
@@ -55,27 +69,25 @@ final class CommunitiesVerticle extends ApiVerticle {
     // module to module: communities, groups and members in pages (the chat sync backfill)
     new ExportOps(new ExportStore(ctx.pool())).register(this::internal);
 
-    // module to module: is this user a member of that community, and with which role?
-    internal("communities.membership", msg -> {
-      String org = msg.getString("org", "default");
-      UUID id;
-      try {
-        id = UUID.fromString(String.valueOf(msg.getValue("communityId")));
-      } catch (IllegalArgumentException e) {
-        return Future.succeededFuture(new JsonObject().put("exists", false).put("member", false).putNull("role"));
-      }
-      String user = msg.getString("userId");
-      return ctx.pool().preparedQuery("SELECT c.is_private, m.role FROM communities.communities c "
-          + "LEFT JOIN communities.members m ON m.community_id = c.id AND m.user_id = $3 WHERE c.id = $1 AND c.org = $2")
-        .execute(Tuple.of(id, org, user))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return new JsonObject().put("exists", false).put("member", false).putNull("role");
-          }
-          var r = rows.iterator().next();
-          return new JsonObject().put("exists", true).put("isPrivate", r.getBoolean(0))
-            .put("member", r.getString(1) != null).put("role", r.getString(1));
-        });
-    });
+    // module to module: is this user a member of that community, and with which role? (events, moderation)
+    internal("communities.membership", this::membership);
+  }
+
+  /**
+   * {@code communities.membership} {org, communityId, userId} → {exists, isPrivate, member, role}: exists
+   * is false (and member false, role null) for an unknown community, one of another organisation, or an
+   * id that is no UUID.
+   */
+  private Future<JsonObject> membership(JsonObject msg) {
+    UUID id;
+    try {
+      id = UUID.fromString(String.valueOf(msg.getValue("communityId")));
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(new JsonObject().put("exists", false).put("member", false).putNull("role"));
+    }
+    return env.store.membership(msg.getString("org", "default"), id, msg.getString("userId")).map(r -> r == null
+      ? new JsonObject().put("exists", false).put("member", false).putNull("role")
+      : new JsonObject().put("exists", true).put("isPrivate", r.getBoolean(0))
+        .put("member", r.getString(1) != null).put("role", r.getString(1)));
   }
 }

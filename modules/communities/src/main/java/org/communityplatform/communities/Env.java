@@ -2,7 +2,6 @@ package org.communityplatform.communities;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.core.bus.ApiError;
@@ -22,8 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.UUID;
-import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /** What the operation handlers share: stores, settings, the clock, the bus, and common checks. */
@@ -38,6 +35,7 @@ final class Env {
 
   final Vertx vertx;
   final CommunityStore store;
+  final JoinStore joins;
   final ContentStore content;
   final Settings settings;
   final Outbox outbox;
@@ -46,14 +44,22 @@ final class Env {
   final EventLog events;
   final AuditLog audit;
   final Throttle throttle;
-  private final BiConsumer<String, JsonObject> publisher;
-  private final BiFunction<String, JsonObject, Future<JsonObject>> asker;
+  private final Bus bus;
+
+  /** The verticle's side of the bus, as the handlers use it ({@link ApiVerticle#publish}, {@link ApiVerticle#ask}). */
+  interface Bus {
+    void publish(String name, JsonObject event);
+
+    Future<JsonObject> ask(String address, JsonObject message);
+
+    Future<JsonObject> ask(String address, JsonObject message, long timeoutMs);
+  }
 
   Env(Vertx vertx, CommunityStore store, ContentStore content, Settings settings, Outbox outbox, Clock clock,
-      EventLog events, AuditLog audit, Throttle throttle,
-      BiConsumer<String, JsonObject> publisher, BiFunction<String, JsonObject, Future<JsonObject>> asker) {
+      EventLog events, AuditLog audit, Throttle throttle, Bus bus) {
     this.vertx = vertx;
     this.store = store;
+    this.joins = new JoinStore(store.pool(), clock);
     this.content = content;
     this.settings = settings;
     this.outbox = outbox;
@@ -62,8 +68,7 @@ final class Env {
     this.events = events;
     this.audit = audit;
     this.throttle = throttle;
-    this.publisher = publisher;
-    this.asker = asker;
+    this.bus = bus;
   }
 
   /**
@@ -71,12 +76,12 @@ final class Env {
    * the transaction that appended the matching event to the event log committed.
    */
   void publish(String name, String org, JsonObject event) {
-    publisher.accept(name, event.put("org", org));
+    bus.publish(name, event.put("org", org));
   }
 
   /** Asks another module over the bus (request/reply); failures arrive as {@link ApiError}. */
   Future<JsonObject> ask(String address, JsonObject message) {
-    return asker.apply(address, message);
+    return bus.ask(address, message);
   }
 
   /** Appends {@code e} to the event log in the transaction of {@code conn} (BRIEF: events in the same transaction). */
@@ -145,7 +150,9 @@ final class Env {
    * Runs a write under two limits of {@code config/platform.yaml} {@code throttle.*}: {@code <limit>PerUser}
    * keyed by organisation and user, {@code <limit>PerClient} keyed by organisation and client address.
    * Every answer (success or error) carries {@code RateLimit-Policy} and {@code RateLimit} of the tighter
-   * of the two (draft-ietf-httpapi-ratelimit-headers); over either: 429 with {@code Retry-After}.
+   * of the two (draft-ietf-httpapi-ratelimit-headers); over either: 429 with {@code Retry-After}. An error
+   * that already carries rate-limit headers (a 429 of an inner limit) keeps them: the headers of a
+   * refusal name the limit that refused.
    */
   Future<ApiReply> limited(ApiRequest req, String limit, Supplier<Future<ApiReply>> op) {
     String user = req.requireUser();
@@ -169,6 +176,10 @@ final class Env {
             if (e.status() >= 500 && e.status() != 503) {
               // an unexpected failure keeps its stack trace for the log
               return Future.failedFuture(err);
+            }
+            if (e.headers() != null && e.headers().containsKey("RateLimit")) {
+              // refused by an inner limit (a join secret's, say): its headers describe the refusal
+              return Future.failedFuture(e);
             }
             return Future.failedFuture(e.withHeader("RateLimit-Policy", tight.policyHeader())
               .withHeader("RateLimit", tight.rateLimitHeader()));
@@ -201,15 +212,11 @@ final class Env {
     if (ids.isEmpty()) {
       return Future.succeededFuture(new JsonObject());
     }
-    return vertx.eventBus().<JsonObject>request("profiles.lookup",
+    return bus.ask("profiles.lookup",
         new JsonObject().put("org", org).put("ids", new JsonArray(new java.util.ArrayList<>(ids)))
           .put("withEmail", true).put("viewerId", viewerId).put("viewerManages", viewerManages),
-        new DeliveryOptions().setSendTimeout(settings.profileLookupTimeoutMs))
-      .map(msg -> {
-        Object body = msg.body();
-        Object profiles = body instanceof JsonObject ? ((JsonObject) body).getValue("profiles") : null;
-        return profiles instanceof JsonObject ? (JsonObject) profiles : new JsonObject();
-      })
+        settings.profileLookupTimeoutMs)
+      .map(body -> body.getValue("profiles") instanceof JsonObject ? body.getJsonObject("profiles") : new JsonObject())
       .otherwise(err -> {
         LOG.debug("profiles.lookup did not answer: {}", err.getMessage());
         return new JsonObject();

@@ -72,7 +72,7 @@ final class InviteOps {
       OffsetDateTime expires = now.plusSeconds(env.settings.inviteTtlSeconds);
       String link = env.outbox.publicUrl() + "/communities/" + id + "/invite/accept?token=" + token;
       String name = Views.text(c, null, env.settings.languageOf(org)).get("name", c.name);
-      return store.pool().withTransaction(conn -> store.insertInvite(conn, org, id, email, role, Secrets.sha256(token), me,
+      return store.pool().withTransaction(conn -> env.joins.insertInvite(conn, org, id, email, role, Secrets.sha256(token), me,
             now, expires)
           .compose(row -> env.outbox.enqueue(conn, new JsonObject().put("org", org).put("kind", "community.invite")
               .put("to", email).put("subject", "You are invited to join " + name)
@@ -82,6 +82,10 @@ final class InviteOps {
             // the event carries the role only: never the token, and the address only admins see
             .compose(mailId -> env.event(conn, Env.ev("community.invite.sent", org, me, id).subject("inviteId", row.getUUID("id"))
               .data(new JsonObject().put("role", role))))
+            // an administrative act (issue 14): the role granted and until when; the token never, and the
+            // address stays on the invite (its readers see it there), out of the hash-chained record
+            .compose(x -> env.audit(conn, req, "community.invite.sent", id, "invite", row.getUUID("id"), null,
+              new JsonObject().put("role", role).put("status", "open").put("expiresAt", Views.time(expires))))
             .map(x -> row)))
         .map(row -> ApiReply.created(view(row).put("token", token)));
     });
@@ -105,7 +109,7 @@ final class InviteOps {
     return env.throttle.check("communityInviteTokenPerUser", userKey, msg)
       .compose(x -> env.throttle.check("communityInviteTokenPerClient", clientKey, msg))
       .compose(x -> verifiedAddress(org, me))
-      .compose(address -> store.pool().withTransaction(conn -> store.lockInvite(conn, org, id, hash).compose(inv -> {
+      .compose(address -> store.pool().withTransaction(conn -> env.joins.lockInvite(conn, org, id, hash).compose(inv -> {
         if (inv == null) {
           // a wrong token is a guess: it counts against both limits
           return env.throttle.hit("communityInviteTokenPerUser", userKey)
@@ -183,7 +187,7 @@ final class InviteOps {
               new JsonObject().put("role", ch.role), new JsonObject().put("role", now2).put("via", "invite")));
         }
         return events
-          .compose(x -> store.markInviteUsed(conn, inviteId, me, now))
+          .compose(x -> env.joins.markInviteUsed(conn, inviteId, me, now))
           .compose(x -> moderation.supersede(conn, id, inv.getString("email_folded"), inviteId, me, now))
           .compose(this::noop)
           .map(x -> new JsonObject().put("created", ch.created).put("role", now2).put("joinedAt", Views.time(ch.joinedAt)));
@@ -235,6 +239,8 @@ final class InviteOps {
         return moderation.revokeInvite(conn, inviteId, me, "revoked", store.now())
           .compose(x -> env.event(conn, Env.ev("community.invite.revoked", org, me, id).subject("inviteId", inviteId)
             .data(new JsonObject().put("role", inv.getString("role")))))
+          .compose(x -> env.audit(conn, req, "community.invite.revoked", id, "invite", inviteId,
+            new JsonObject().put("status", "open").put("role", inv.getString("role")), new JsonObject().put("status", "revoked")))
           .map(x -> ApiReply.ok(view(inv).put("revoked", true)));
       })));
   }

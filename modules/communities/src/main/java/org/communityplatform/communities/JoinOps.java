@@ -84,9 +84,13 @@ final class JoinOps {
   }
 
   /**
-   * The guessable secrets of a join (the join code and the community password), throttled (issue 10):
-   * every attempt that carries one counts against {@code throttle.communityJoinSecretPerUser}; wrong ones
-   * also against {@code throttle.communityJoinSecretPerCommunity}, which is checked first. Over either: 429.
+   * The guessable secrets of a join (the join code and the community password), throttled (issue 10,
+   * issue 14): every attempt that carries one counts against {@code throttle.communityJoinSecretPerUser}
+   * (per organisation and user) and wrong ones against {@code throttle.communityJoinSecretPerClient} (per
+   * organisation and client address); over either: 429 with the headers of the limit that refused. Wrong
+   * ones also count against {@code throttle.communityJoinSecretPerCommunity}, from anyone; past that
+   * ceiling each attempt first waits {@code joinSecretSlowdownMs} and the right secret still joins, as a
+   * sign-in does (a ceiling that refused it would let an outsider lock every member out).
    */
   private Future<Void> checkSecrets(ApiRequest req, Community c, JsonObject body) {
     checkAge(c, claims(req));
@@ -100,9 +104,12 @@ final class JoinOps {
     }
     String msg = "too many join attempts with a code or password; try again later";
     String userKey = req.org() + ":" + req.userId();
+    String clientKey = req.org() + ":" + req.clientAddress();
     String communityKey = req.org() + ":" + c.id;
-    return env.throttle.check("communityJoinSecretPerCommunity", communityKey, msg)
+    return env.throttle.check("communityJoinSecretPerClient", clientKey, msg)
       .compose(x -> env.throttle.acquire("communityJoinSecretPerUser", userKey, msg))
+      .compose(x -> env.throttle.peek("communityJoinSecretPerCommunity", communityKey))
+      .compose(all -> all.hits() >= all.limit().max() ? slowdown() : Future.<Void>succeededFuture())
       .compose(x -> {
         if (code != null && !code.equals(body.getString("code"))) {
           return Future.<Void>failedFuture(new ApiError(403, "requirement_not_met", "joining this community needs its join code",
@@ -111,8 +118,20 @@ final class JoinOps {
         return checkPassword(c, body.getString("password"));
       })
       .recover(err -> err instanceof ApiError && ((ApiError) err).status() == 403
-        ? env.throttle.hit("communityJoinSecretPerCommunity", communityKey).compose(x -> Future.failedFuture(err))
+        ? Future.all(env.throttle.hit("communityJoinSecretPerCommunity", communityKey),
+            env.throttle.hit("communityJoinSecretPerClient", clientKey)).compose(x -> Future.failedFuture(err))
         : Future.failedFuture(err));
+  }
+
+  /** The wait of a secret attempt on a community guessed at too often; a timer, not a blocked thread. */
+  private Future<Void> slowdown() {
+    long ms = env.settings.joinSecretSlowdownMs;
+    if (ms <= 0) {
+      return Future.succeededFuture();
+    }
+    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    env.vertx.setTimer(ms, t -> p.complete());
+    return p.future();
   }
 
   private Future<ApiReply> add(ApiRequest req, Community c, String me) {
@@ -137,7 +156,7 @@ final class JoinOps {
 
   private Future<ApiReply> request(ApiRequest req, Community c, String me) {
     String org = req.org();
-    return store.pool().withTransaction(conn -> store.openJoinRequest(conn, org, c.id, me).compose(row -> {
+    return store.pool().withTransaction(conn -> env.joins.openJoinRequest(conn, org, c.id, me).compose(row -> {
       if (row == null) {
         throw ApiError.conflict("the join request changed meanwhile; try again");
       }
@@ -253,14 +272,14 @@ final class JoinOps {
     }
     if (!keyset) {
       int page = paging.page();
-      return reviewer(req, id, me).compose(c -> store.joinRequests(id, status, page, limit)).map(p -> {
+      return reviewer(req, id, me).compose(c -> env.joins.joinRequests(id, status, page, limit)).map(p -> {
         JsonArray data = new JsonArray();
         p.data.forEach(r -> data.add(Views.joinRequest(r)));
         return ApiReply.ok(Env.pageOf(data, p.total, page, limit));
       });
     }
-    return reviewer(req, id, me).compose(c -> store.joinRequestsAfter(id, status, afterAt, afterId, limit + 1))
-      .compose(rows -> store.countJoinRequests(id, status).map(total -> {
+    return reviewer(req, id, me).compose(c -> env.joins.joinRequestsAfter(id, status, afterAt, afterId, limit + 1))
+      .compose(rows -> env.joins.countJoinRequests(id, status).map(total -> {
         JsonArray data = new JsonArray();
         Row last = null;
         for (Row r : rows) {
@@ -282,9 +301,9 @@ final class JoinOps {
     UUID id = Env.uuid(req.pathParam("communityId"), "community");
     UUID requestId = Env.uuid(req.pathParam("requestId"), "join request");
     return reviewer(req, id, me).compose(c -> store.pool().withTransaction(conn ->
-        store.decide(conn, id, requestId, approve ? "approved" : "rejected", me).compose(row -> {
+        env.joins.decide(conn, id, requestId, approve ? "approved" : "rejected", me).compose(row -> {
           if (row == null) {
-            return store.joinRequest(conn, id, requestId).map(existing -> {
+            return env.joins.joinRequest(conn, id, requestId).map(existing -> {
               if (existing == null) {
                 throw new ApiError(404, "not_found", "join request not found");
               }

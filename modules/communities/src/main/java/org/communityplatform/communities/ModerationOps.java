@@ -85,6 +85,25 @@ final class ModerationOps {
     return theirs;
   }
 
+  /**
+   * 403 unless a non-owner {@code mine} may undo (lift or replace) the ban or mute {@code inForce}: it
+   * must not have been placed on an admin or owner (the target's role when it was placed, since a ban
+   * takes the member out), nor by someone who ranks above the actor (a moderator cannot undo an
+   * admin's or owner's decision). The rule of placing one, held for undoing it too (issue 14).
+   */
+  private static void mayUndo(Row inForce, String mine, boolean ban) {
+    if (inForce == null || Roles.OWNER.equals(mine)) {
+      return;
+    }
+    String what = ban ? "ban" : "mute";
+    if (Roles.atLeast(inForce.getString("target_role"), Roles.ADMIN)) {
+      throw ApiError.forbidden("only an owner can undo a " + what + " of an admin or owner");
+    }
+    if (Roles.rank(inForce.getString("by_role")) > Roles.rank(mine)) {
+      throw ApiError.forbidden("this " + what + " was placed by someone who ranks above you");
+    }
+  }
+
   private OffsetDateTime expiry(Object value) {
     if (value == null) {
       return null;
@@ -117,25 +136,32 @@ final class ModerationOps {
    */
   Future<Row> apply(SqlClient conn, String org, String reqId, String actor, UUID id, boolean ban, String target,
                     String reason, OffsetDateTime expiresAt) {
+    OffsetDateTime now = store.now();
     return standing(conn, org, id, actor, target).compose(s -> {
       String theirs = mayModerate(s, actor, target);
+      String mine = s.getString("caller_role");
       if (!ban && theirs == null) {
         throw ApiError.notFound("that user is not a member of the community");
       }
-      OffsetDateTime now = store.now();
-      Future<String> out = ban && theirs != null
-        ? CommunityOps.takeOut(env, conn, org, reqId, actor, id, target, theirs, "banned")
-        : ban ? moderation.afterRemoval(conn, org, id, target, actor, "banned", now).map(x -> (String) null)
-        : Future.succeededFuture(theirs);
-      String what = ban ? "banned" : "muted";
-      return out.compose(role -> moderation.put(conn, ban, org, id, target, reason, actor, now, expiresAt))
-        .compose(previous -> env.event(conn, Env.ev("community.member." + what, org, actor, id).subject("userId", target)
-            .data(new JsonObject().put("expiresAt", Views.time(expiresAt))))
-          .compose(x -> env.audit(conn, org, reqId, actor, "community.member." + what, id, "user", target,
-            previous == null ? null : new JsonObject().put("reason", previous.getString("reason"))
-              .put("expiresAt", Views.time(previous.getOffsetDateTime("expires_at"))),
-            new JsonObject().put("reason", reason).put("expiresAt", Views.time(expiresAt)))))
-        .compose(x -> moderation.active(conn, ban, id, target, now));
+      return moderation.active(conn, ban, id, target, now).compose(previous -> {
+        mayUndo(previous, mine, ban);
+        Future<String> out = ban && theirs != null
+          ? CommunityOps.takeOut(env, conn, org, reqId, actor, id, target, theirs, "banned")
+          : ban ? moderation.afterRemoval(conn, org, id, target, actor, "banned", now).map(x -> (String) null)
+          : Future.succeededFuture(theirs);
+        String what = ban ? "banned" : "muted";
+        // a ban replacing one in force keeps the higher former role, so re-banning cannot launder it
+        String formerRole = previous != null && Roles.rank(previous.getString("target_role")) > Roles.rank(theirs)
+          ? previous.getString("target_role") : theirs;
+        return out.compose(role -> moderation.put(conn, ban, org, id, target, reason, actor, now, expiresAt, formerRole, mine))
+          .compose(v -> env.event(conn, Env.ev("community.member." + what, org, actor, id).subject("userId", target)
+              .data(new JsonObject().put("expiresAt", Views.time(expiresAt))))
+            .compose(x -> env.audit(conn, org, reqId, actor, "community.member." + what, id, "user", target,
+              previous == null ? null : new JsonObject().put("reason", previous.getString("reason"))
+                .put("expiresAt", Views.time(previous.getOffsetDateTime("expires_at"))),
+              new JsonObject().put("reason", reason).put("expiresAt", Views.time(expiresAt)))))
+          .compose(x -> moderation.active(conn, ban, id, target, now));
+      });
     });
   }
 
@@ -159,9 +185,13 @@ final class ModerationOps {
     UUID id = Env.uuid(req.pathParam("communityId"), "community");
     String target = req.pathParam("userId");
     String what = ban ? "unbanned" : "unmuted";
+    OffsetDateTime now = store.now();
     return store.pool().withTransaction(conn -> standing(conn, org, id, me, target).compose(s -> {
       mayModerate(s, me, target);
-      return moderation.lift(conn, ban, id, target, store.now()).compose(row -> {
+      return moderation.active(conn, ban, id, target, now).compose(inForce -> {
+        mayUndo(inForce, s.getString("caller_role"), ban);
+        return moderation.lift(conn, ban, id, target, now);
+      }).compose(row -> {
         if (row == null) {
           throw ApiError.notFound(ban ? "that user is not banned from the community" : "that user is not muted in the community");
         }

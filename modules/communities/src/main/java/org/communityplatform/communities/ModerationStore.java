@@ -42,21 +42,28 @@ final class ModerationStore {
 
   /** The ban or mute in force for a user, or null. */
   Future<Row> active(SqlClient client, boolean ban, UUID community, String userId, OffsetDateTime now) {
-    return client.preparedQuery("SELECT user_id, reason, " + by(ban) + " AS by_user, created_at, expires_at FROM "
-        + table(ban) + " WHERE community_id = $1 AND user_id = $2 AND (expires_at IS NULL OR expires_at > $3)")
+    // by_role: the placer's role when placed; for older rows, the placer's role now
+    return client.preparedQuery("SELECT s.user_id, s.reason, s." + by(ban) + " AS by_user, s.created_at, s.expires_at, "
+        + "s.target_role, COALESCE(s.by_role, (SELECT m.role FROM communities.members m WHERE m.community_id = s.community_id "
+        + "AND m.user_id = s." + by(ban) + ")) AS by_role FROM "
+        + table(ban) + " s WHERE s.community_id = $1 AND s.user_id = $2 AND (s.expires_at IS NULL OR s.expires_at > $3)")
       .execute(Tuple.of(community, userId, now))
       .map(ModerationStore::first);
   }
 
-  /** Records (or replaces) a ban or mute; gives the previous one in force (null when none). */
-  Future<Row> put(SqlClient client, boolean ban, String org, UUID community, String userId, String reason, String actor,
-                  OffsetDateTime now, OffsetDateTime expiresAt) {
-    return active(client, ban, community, userId, now).compose(previous -> client.preparedQuery("INSERT INTO "
-          + table(ban) + " (community_id, user_id, org, reason, " + by(ban) + ", created_at, expires_at) "
-          + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (community_id, user_id) DO UPDATE SET reason = EXCLUDED.reason, "
-          + by(ban) + " = EXCLUDED." + by(ban) + ", created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at")
-        .execute(Tuple.of(community, userId, org, reason, actor, now).addValue(expiresAt))
-        .map(x -> previous));
+  /**
+   * Records (or replaces) a ban or mute with the ranks it was placed with: {@code targetRole} the
+   * target's role before it (null for a non-member), {@code byRole} the placer's role.
+   */
+  Future<Void> put(SqlClient client, boolean ban, String org, UUID community, String userId, String reason, String actor,
+                   OffsetDateTime now, OffsetDateTime expiresAt, String targetRole, String byRole) {
+    return client.preparedQuery("INSERT INTO "
+          + table(ban) + " (community_id, user_id, org, reason, " + by(ban) + ", created_at, expires_at, target_role, by_role) "
+          + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (community_id, user_id) DO UPDATE SET reason = EXCLUDED.reason, "
+          + by(ban) + " = EXCLUDED." + by(ban) + ", created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, "
+          + "target_role = EXCLUDED.target_role, by_role = EXCLUDED.by_role")
+        .execute(Tuple.of(community, userId, org, reason, actor, now).addValue(expiresAt).addString(targetRole).addString(byRole))
+        .mapEmpty();
   }
 
   /** Lifts a ban or mute in force: the lifted row, or null when none was in force. */

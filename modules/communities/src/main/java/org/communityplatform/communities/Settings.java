@@ -19,6 +19,7 @@ final class Settings {
   final long inviteTtlSeconds;
   final long profileLookupTimeoutMs;
   final int passwordIterations;
+  final long joinSecretSlowdownMs;
   final String streamApiKey;
   final String streamSecret;
   final long streamTokenTtlSeconds;
@@ -45,6 +46,7 @@ final class Settings {
     this.inviteTtlSeconds = c.getLong("inviteTtlSeconds");
     this.profileLookupTimeoutMs = c.getLong("profileLookupTimeoutMs");
     this.passwordIterations = c.getInteger("passwordHashIterations");
+    this.joinSecretSlowdownMs = c.getLong("joinSecretSlowdownMs");
     JsonObject stream = c.getJsonObject("stream");
     this.streamApiKey = stream.getString("apiKey");
     this.streamSecret = stream.getString("secret");

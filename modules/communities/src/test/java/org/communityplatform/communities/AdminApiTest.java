@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The administrative API (003): x-api-token, the full community model and its rules. */
 class AdminApiTest {
+
+  @RegisterExtension
+  static final Fixture.PerClass P = Fixture.perClass();
 
   private static TestPlatform p() {
     return Fixture.platform();

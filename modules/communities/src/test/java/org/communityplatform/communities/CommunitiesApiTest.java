@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.UUID;
 
@@ -12,6 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The plain community routes (001): create, read, change, delete; bad input; no orphans. */
 class CommunitiesApiTest {
+
+  @RegisterExtension
+  static final Fixture.PerClass P = Fixture.perClass();
 
   @Test
   void aCommunityIsCreatedReadAndChanged() {

@@ -5,6 +5,7 @@ import org.communityplatform.testing.ContractFuzzer;
 import org.communityplatform.testing.TestPlatform;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the one error shape: never a 5xx, never a hang.
  */
 class ContractFuzzTest {
+
+  @RegisterExtension
+  static final Fixture.PerClass P = Fixture.perClass();
 
   static TestPlatform p;
   static String apiToken;

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,6 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * item that stayed put exactly once while others leave, change role, are decided or are pinned.
  */
 class CursorStabilityTest {
+
+  @RegisterExtension
+  static final Fixture.PerClass P = Fixture.perClass();
 
   /** Follows nextCursor from {@code first} to the end, running {@code during} after the first page; gives the ids in order. */
   private static List<String> walk(String org, String user, String path, String idField, Runnable during) {

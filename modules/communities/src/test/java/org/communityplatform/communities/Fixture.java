@@ -2,26 +2,34 @@ package org.communityplatform.communities;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Req;
 import org.communityplatform.testing.TestPlatform.Res;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One platform shared by the module's test classes (a real server, a real database); each test works in
- * an organisation of its own, so tests never see each other's rows.
+ * The module's test helpers: one platform per test class (a real server, a real database;
+ * {@link #perClass()}), and requests, tokens and set-up steps on it. Each test works in an
+ * organisation of its own, so tests of a class never see each other's rows.
  */
 final class Fixture {
 
   static final String STREAM_KEY = "stream-key-123";
   static final String STREAM_SECRET = "stream-secret-for-tests-0123456789";
 
-  private static TestPlatform platform;
+  /** The platform of the test class running now (classes run one after another). */
+  private static volatile TestPlatform current;
 
   /**
    * Accounts as {@code profiles.account} would answer them ({exists, email, emailVerified}). The profiles
@@ -50,17 +58,59 @@ final class Fixture {
     return p;
   }
 
-  static synchronized TestPlatform platform() {
-    if (platform == null) {
-      platform = TestPlatform.start(new JsonObject().put("modules", new JsonObject().put("communities", new JsonObject()
-        .put("passwordHashIterations", 1000)
-        .put("organisationLanguages", new JsonArray().add("french-org=fr"))
-        .put("stream", new JsonObject().put("apiKey", STREAM_KEY).put("secret", STREAM_SECRET)))));
-      accounts(platform);
-      TestPlatform p = platform;
-      Runtime.getRuntime().addShutdownHook(new Thread(p::close));
+  /**
+   * One platform for a test class, on {@link PlatformExtension}, with this module's test configuration
+   * (cheap password hashing, a French-speaking organisation, chat keys) and the {@code profiles.account}
+   * stand-in; the helpers below act on it while the class runs. In each test class:
+   * {@code @RegisterExtension static final Fixture.PerClass P = Fixture.perClass();}
+   */
+  static PerClass perClass() {
+    return perClass(new JsonObject());
+  }
+
+  /** Same as {@link #perClass()} with more configuration ({@code overrides} win). */
+  static PerClass perClass(JsonObject overrides) {
+    JsonObject cfg = new JsonObject().put("modules", new JsonObject().put("communities", new JsonObject()
+      .put("passwordHashIterations", 1000)
+      .put("organisationLanguages", new JsonArray().add("french-org=fr"))
+      .put("stream", new JsonObject().put("apiKey", STREAM_KEY).put("secret", STREAM_SECRET))));
+    return new PerClass(PlatformExtension.with(cfg.mergeIn(overrides, true)));
+  }
+
+  /** Starts and stops the class's platform through {@link PlatformExtension}; see {@link #perClass()}. */
+  static final class PerClass implements BeforeAllCallback, AfterAllCallback, Supplier<TestPlatform> {
+    private final PlatformExtension platform;
+
+    private PerClass(PlatformExtension platform) {
+      this.platform = platform;
     }
-    return platform;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+      platform.beforeAll(context);
+      current = accounts(platform.get());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      current = null;
+      resetClock(platform.get());
+      platform.afterAll(context);
+    }
+
+    @Override
+    public TestPlatform get() {
+      return platform.get();
+    }
+  }
+
+  /** The running test class's platform (see {@link #perClass()}). */
+  static TestPlatform platform() {
+    TestPlatform p = current;
+    if (p == null) {
+      throw new IllegalStateException("register Fixture.perClass() in the test class");
+    }
+    return p;
   }
 
   /** A fresh organisation name. */

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * removal, and grant no more than their inviter may grant at accept time.
  */
 class InviteLifecycleTest {
+
+  @RegisterExtension
+  static final Fixture.PerClass P = Fixture.perClass();
 
   private static Res invite(String org, String by, String c, String email, String role) {
     return Fixture.post(org, by, "/api/communities/" + c + "/invite").json(new JsonObject().put("email", email)

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Invites: a one-time, hashed, expiring token, capped at the inviter's role, mailed through the outbox. */
 class InviteTest {
+
+  @RegisterExtension
+  static final Fixture.PerClass P = Fixture.perClass();
 
   private static Res invite(String org, String by, String c, String email, String role) {
     JsonObject body = new JsonObject().put("email", email);

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Joining through the join API (004): open communities, approval, passwords, requirements, concurrency. */
 class JoinTest {
+
+  @RegisterExtension
+  static final Fixture.PerClass P = Fixture.perClass();
 
   private static Res join(String org, String user, String c) {
     return Fixture.post(org, user, "/api/v4/communities/" + c + "/join").send();

@@ -3,7 +3,6 @@ package org.communityplatform.communities;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Req;
 import org.communityplatform.testing.TestPlatform.Res;
@@ -26,8 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ModerationTest {
 
   @RegisterExtension
-  static final PlatformExtension P = PlatformExtension.with(new JsonObject().put("modules", new JsonObject()
-    .put("communities", new JsonObject().put("passwordHashIterations", 1000))));
+  static final Fixture.PerClass P = Fixture.perClass();
 
   @AfterEach
   void clockBack() {
@@ -35,7 +33,7 @@ class ModerationTest {
   }
 
   private static TestPlatform p() {
-    return Fixture.accounts(P.get());
+    return Fixture.platform();
   }
 
   private static String org() {
@@ -139,6 +137,47 @@ class ModerationTest {
     assertThat(events(org, "community.member.unbanned")).isEqualTo(1);
     assertThat(join(org, "bob", c).status()).isEqualTo(200);
     Fixture.assertError(as(p.delete("/api/communities/" + c + "/bans/bob"), org, "owner").send(), 404);
+  }
+
+  @Test
+  void aModeratorCannotUndoABanOrMuteAboveTheirRank() {
+    TestPlatform p = p();
+    String org = org();
+    String c = community(org, "owner");
+    for (String u : List.of("ada", "mo", "mo2", "bob", "cy")) {
+      assertThat(join(org, u, c).status()).isEqualTo(200);
+    }
+    role(org, c, "ada", "admin");
+    role(org, c, "mo", "moderator");
+    role(org, c, "mo2", "moderator");
+    // the owner bans an admin: the admin is out, but the ban remembers whom it was placed on
+    assertThat(ban(org, "owner", c, "ada", null).status()).isEqualTo(201);
+    Res byMod = as(p.delete("/api/communities/" + c + "/bans/ada"), org, "mo").send();
+    Fixture.assertError(byMod, 403);
+    // nor can the moderator launder it by replacing it with a ban that ends in a second
+    Fixture.assertError(ban(org, "mo", c, "ada", p.clock().instant().plusSeconds(1)), 403);
+    assertThat(join(org, "ada", c).errorCode()).isEqualTo("banned");
+    // a ban an admin placed on a plain member is the admin's decision: a moderator cannot lift it either
+    assertThat(join(org, "cy", c).status()).isEqualTo(200);
+    assertThat(as(p.post("/api/communities/" + c + "/bans"), org, "owner").json(new JsonObject()
+      .put("targetUserId", "zed").put("reason", "spam")).send().status()).isEqualTo(201);
+    Fixture.assertError(as(p.delete("/api/communities/" + c + "/bans/zed"), org, "mo").send(), 403);
+    // a moderator's own rank: one moderator lifts another's ban of a member
+    assertThat(ban(org, "mo2", c, "bob", null).status()).isEqualTo(201);
+    assertThat(as(p.delete("/api/communities/" + c + "/bans/bob"), org, "mo").send().status()).isEqualTo(200);
+    // mutes alike: a mute the owner put on an admin stays until the owner lifts it
+    for (String u : List.of("ada2", "al")) {
+      assertThat(join(org, u, c).status()).isEqualTo(200);
+      role(org, c, u, "admin");
+    }
+    assertThat(as(p.post("/api/communities/" + c + "/mutes"), org, "owner")
+      .json(new JsonObject().put("targetUserId", "ada2").put("reason", "calm down")).send().status()).isEqualTo(201);
+    Fixture.assertError(as(p.delete("/api/communities/" + c + "/mutes/ada2"), org, "mo").send(), 403);
+    Fixture.assertError(as(p.delete("/api/communities/" + c + "/mutes/ada2"), org, "al").send(), 403);
+    assertThat(as(p.delete("/api/communities/" + c + "/mutes/ada2"), org, "owner").send().status()).isEqualTo(200);
+    // the owner lifts the admin's ban
+    assertThat(as(p.delete("/api/communities/" + c + "/bans/ada"), org, "owner").send().status()).isEqualTo(200);
+    assertThat(events(org, "community.member.unbanned")).isEqualTo(2);
   }
 
   @Test

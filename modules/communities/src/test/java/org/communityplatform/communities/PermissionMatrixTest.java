@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every write route against owner, admin, moderator, member, non-member and anonymous caller. */
 class PermissionMatrixTest {
+
+  @RegisterExtension
+  static final Fixture.PerClass P = Fixture.perClass();
 
   private static final String[] ACTORS = {"owner", "admin", "mod", "member", "outsider", null};
 

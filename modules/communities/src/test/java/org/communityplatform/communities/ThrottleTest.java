@@ -1,7 +1,6 @@
 package org.communityplatform.communities;
 
 import io.vertx.core.json.JsonObject;
-import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Req;
 import org.communityplatform.testing.TestPlatform.Res;
@@ -21,10 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ThrottleTest {
 
+  private static final long SLOWDOWN_MS = 300;
+
   @RegisterExtension
-  static final PlatformExtension P = PlatformExtension.with(new JsonObject()
-    .put("throttle", new JsonObject().put("communityPostsPerUser", new JsonObject().put("max", 3).put("windowSeconds", 60)))
-    .put("modules", new JsonObject().put("communities", new JsonObject().put("passwordHashIterations", 1000))));
+  static final Fixture.PerClass P = Fixture.perClass(new JsonObject()
+    .put("throttle", new JsonObject().put("communityPostsPerUser", new JsonObject().put("max", 3).put("windowSeconds", 60))
+      .put("communityJoinSecretPerClient", new JsonObject().put("max", 60).put("windowSeconds", 900)))
+    .put("modules", new JsonObject().put("communities", new JsonObject().put("joinSecretSlowdownMs", SLOWDOWN_MS))));
 
   @AfterEach
   void clockBack() {
@@ -32,7 +34,7 @@ class ThrottleTest {
   }
 
   private static TestPlatform p() {
-    return Fixture.accounts(P.get());
+    return Fixture.platform();
   }
 
   private static String org() {
@@ -67,6 +69,9 @@ class ThrottleTest {
     Res sixth = join(org, "guesser", c, new JsonObject().put("password", "guess 6"));
     Fixture.assertError(sixth, 429);
     assertThat(Long.parseLong(sixth.header("Retry-After"))).isBetween(1L, 900L);
+    // the headers of the refusal describe the limit that refused, not the join rate limit around it
+    assertThat(sixth.header("RateLimit-Policy")).isEqualTo("\"communityJoinSecretPerUser\";q=5;w=900");
+    assertThat(sixth.header("RateLimit")).startsWith("\"communityJoinSecretPerUser\";r=0;t=");
     // even the right password waits for the window to pass
     assertThat(join(org, "guesser", c, new JsonObject().put("password", "open sesame")).status()).isEqualTo(429);
     // someone else is not locked out by the guesser
@@ -76,12 +81,35 @@ class ThrottleTest {
   }
 
   @Test
-  void joinCodesAreThrottledPerCommunityAcrossUsers() {
+  void aCommunityGuessedAtTooOftenSlowsDownButNeverLocksOutTheRightPassword() {
+    String org = org();
+    String c = community(org, new JsonObject().put("password", "open sesame"));
+    // 50 wrong passwords from 10 users (5 each) reach the community's ceiling
+    for (int u = 0; u < 10; u++) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(join(org, "g" + u, c, new JsonObject().put("password", "x" + i)).status()).isEqualTo(403);
+      }
+    }
+    // a member who knows the password still joins, after the slowdown
+    long t0 = System.nanoTime();
+    Res right = join(org, "member", c, new JsonObject().put("password", "open sesame"));
+    assertThat(right.status()).as(right.toString()).isEqualTo(200);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0).toMillis()).isGreaterThanOrEqualTo(SLOWDOWN_MS);
+    // a further wrong guess is slowed and refused as wrong, not as a lockout of the community
+    long t1 = System.nanoTime();
+    Res wrong = join(org, "fresh", c, new JsonObject().put("password", "x"));
+    Fixture.assertError(wrong, 403);
+    assertThat(wrong.errorCode()).isEqualTo("wrong_password");
+    assertThat(Duration.ofNanos(System.nanoTime() - t1).toMillis()).isGreaterThanOrEqualTo(SLOWDOWN_MS);
+  }
+
+  @Test
+  void joinCodesGuessedFromOneAddressAreRefusedThere() {
     String org = org();
     String c = community(org, new JsonObject().put("memberRequirements", new io.vertx.core.json.JsonArray()
       .add(new JsonObject().put("type", "code").put("code", "K-42"))));
-    // 50 wrong codes from 10 users (5 each) exhaust the community's ceiling
-    for (int u = 0; u < 10; u++) {
+    // 60 wrong codes from one address (12 users, 5 each) exhaust that address's allowance
+    for (int u = 0; u < 12; u++) {
       for (int i = 0; i < 5; i++) {
         assertThat(join(org, "g" + u, c, new JsonObject().put("code", "x" + i)).status()).isEqualTo(403);
       }
@@ -89,6 +117,7 @@ class ThrottleTest {
     Res next = join(org, "fresh", c, new JsonObject().put("code", "x"));
     Fixture.assertError(next, 429);
     assertThat(next.header("Retry-After")).isNotNull();
+    assertThat(next.header("RateLimit-Policy")).isEqualTo("\"communityJoinSecretPerClient\";q=60;w=900");
   }
 
   @Test

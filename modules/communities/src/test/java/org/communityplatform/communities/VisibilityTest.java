@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Private communities and private groups are invisible to outsiders on every route. */
 class VisibilityTest {
+
+  @RegisterExtension
+  static final Fixture.PerClass P = Fixture.perClass();
 
   @Test
   void aPrivateCommunityIsNotFoundByOutsidersOnAnyRoute() {

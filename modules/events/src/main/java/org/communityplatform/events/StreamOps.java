@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.communityplatform.core.bus.ApiError;
@@ -55,17 +56,34 @@ final class StreamOps implements GatewayOperations {
     return deployed.mapEmpty();
   }
 
+  /**
+   * Where a client resumes: {@code Last-Event-ID} (it wins) or {@code after}; null when neither is
+   * given; 400 when malformed.
+   */
+  private static Long resumeId(RoutingContext ctx, ApiRequest req) {
+    Long resume = Queries.eventId(ctx.request().getHeader("Last-Event-ID"), "Last-Event-ID");
+    return resume != null ? resume : Queries.eventId(req.queryString("after"), "after");
+  }
+
+  private Future<EventStore.Pos> resolve(Viewer viewer, Long from) {
+    return from == null ? Future.succeededFuture((EventStore.Pos) null) : store.resolve(viewer.org(), from);
+  }
+
+  /**
+   * The event loop of the client's TCP connection. The gateway reaches a raw operation after
+   * asynchronous steps whose callbacks may run on other loops; socket set-up is done back on this one.
+   */
+  private static Context loopOf(RoutingContext ctx) {
+    return ((HttpServerRequestInternal) ctx.request()).context();
+  }
+
   /** SSE: {@code Last-Event-ID} (or {@code after}) replays what was missed, then the stream goes on live. */
   private Future<Void> sse(RoutingContext ctx, ApiRequest req) {
     Viewer viewer = Viewer.of(req);
     EventStore.Filter filter = Queries.filter(req.query());
-    Long resume = Queries.eventId(ctx.request().getHeader("Last-Event-ID"), "Last-Event-ID");
-    if (resume == null) {
-      resume = Queries.eventId(req.queryString("after"), "after");
-    }
-    Long from = resume;
-    Context context = vertx.getOrCreateContext();
-    return admit().compose(v -> from == null ? Future.succeededFuture((EventStore.Pos) null) : store.resolve(viewer.org(), from))
+    Long from = resumeId(ctx, req);
+    Context context = loopOf(ctx);
+    return admit().compose(v -> resolve(viewer, from))
       .compose(pos -> {
         HttpServerResponse resp = ctx.response();
         resp.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
@@ -84,70 +102,101 @@ final class StreamOps implements GatewayOperations {
           conn.stop();
           over.tryComplete();
         });
-        conn.start(pos).onFailure(err -> {
+        context.runOnContext(x -> conn.start(pos).onFailure(err -> {
           if (!resp.ended()) {
             resp.end();
           }
-        });
+        }));
         return over.future();
       });
   }
 
   /**
-   * WebSocket: after the upgrade, the client sends one text message
-   * {@code {"type":"resume","lastEventId":"42"}} (or without lastEventId to start live); each event
+   * WebSocket. A position given on the upgrade ({@code Last-Event-ID} or {@code after}) starts the
+   * stream from there at once; otherwise the client sends one text message
+   * {@code {"type":"resume","lastEventId":"42"}} (or without lastEventId to start live). Each event
    * then arrives as one text message holding the event JSON. Ping frames keep the connection alive.
+   *
+   * <p>The upgrade runs on the connection's own event loop and the handlers are set in the same
+   * callback that receives the socket: Vert.x delivers frames to whatever handler is set when they
+   * are read, so a callback that ran later on another loop could miss the client's first message.
    */
   private Future<Void> webSocket(RoutingContext ctx, ApiRequest req) {
     Viewer viewer = Viewer.of(req);
     EventStore.Filter filter = Queries.filter(req.query());
-    Context context = vertx.getOrCreateContext();
-    return admit().compose(v -> ctx.request().toWebSocket()).compose(ws -> {
+    Long given = resumeId(ctx, req);
+    Context context = loopOf(ctx);
+    // a bad or foreign id is a 400 before the upgrade, as on the SSE route
+    return admit().compose(v -> resolve(viewer, given)).compose(pos -> {
       Promise<Void> over = Promise.promise();
-      Connection[] conn = new Connection[1];
-      long beat = vertx.setPeriodic(settings.heartbeatSeconds() * 1000, id -> {
-        if (!ws.isClosed()) {
-          ws.writePing(Buffer.buffer());
-        }
-      });
-      ws.closeHandler(x -> {
-        vertx.cancelTimer(beat);
-        if (conn[0] != null) {
-          conn[0].stop();
-        }
-        over.tryComplete();
-      });
-      ws.textMessageHandler(text -> {
-        if (conn[0] != null) {
-          return; // one resume per connection; later messages are ignored
-        }
-        Long from;
-        try {
-          JsonObject m = new JsonObject(text);
-          if (!"resume".equals(m.getString("type"))) {
-            throw Queries.bad("type", "the first message must be {\"type\":\"resume\"}");
-          }
-          Object last = m.getValue("lastEventId");
-          from = Queries.eventId(last == null ? null : last.toString(), "lastEventId");
-        } catch (RuntimeException e) {
-          ApiError err = e instanceof ApiError ? (ApiError) e : Queries.bad("message", "not JSON");
-          ws.writeTextMessage(new JsonObject().put("error", err.toJson()).encode());
-          ws.close((short) 1008, err.getMessage().length() > 100 ? "invalid message" : err.getMessage());
+      Promise<Void> upgraded = Promise.promise();
+      context.runOnContext(x -> ctx.request().toWebSocket().onComplete(ar -> {
+        if (ar.failed()) {
+          upgraded.fail(ar.cause());
           return;
         }
-        conn[0] = new Connection(context, hub, store, viewer, filter, new WsSink(ws), settings.visibilityTimeoutMs());
-        (from == null ? Future.succeededFuture((EventStore.Pos) null) : store.resolve(viewer.org(), from))
-          .compose(pos -> conn[0].start(pos))
-          .onFailure(err -> {
-            ApiError e = ApiError.from(err);
-            ws.writeTextMessage(new JsonObject().put("error", e.toJson()).encode());
-            ws.close((short) 1008, "resume failed");
-          });
-      });
-      // the gateway kept the request paused through authentication; frames flow once the handlers are set
-      ws.resume();
-      return over.future();
+        // on the connection's loop, before it reads the next frame
+        serve(ar.result(), context, viewer, filter, given == null ? null : pos, over);
+        upgraded.complete();
+      }));
+      return upgraded.future().compose(v -> over.future());
     });
+  }
+
+  /** Sets up an upgraded socket: heartbeat, close, and the stream (now when {@code start} is given, else on the resume message). */
+  private void serve(ServerWebSocket ws, Context context, Viewer viewer, EventStore.Filter filter, EventStore.Pos start,
+                     Promise<Void> over) {
+    Connection conn = new Connection(context, hub, store, viewer, filter, new WsSink(ws), settings.visibilityTimeoutMs());
+    boolean[] started = {false};
+    long beat = vertx.setPeriodic(settings.heartbeatSeconds() * 1000, id -> {
+      if (!ws.isClosed()) {
+        ws.writePing(Buffer.buffer());
+      }
+    });
+    ws.closeHandler(x -> {
+      vertx.cancelTimer(beat);
+      conn.stop();
+      over.tryComplete();
+    });
+    ws.textMessageHandler(text -> {
+      if (started[0]) {
+        return; // the position is set once per connection; later messages are ignored
+      }
+      started[0] = true;
+      Long from;
+      try {
+        JsonObject m = new JsonObject(text);
+        if (!"resume".equals(m.getString("type"))) {
+          throw Queries.bad("type", "the first message must be {\"type\":\"resume\"}");
+        }
+        Object last = m.getValue("lastEventId");
+        from = Queries.eventId(last == null ? null : last.toString(), "lastEventId");
+      } catch (RuntimeException e) {
+        ApiError err = e instanceof ApiError ? (ApiError) e : Queries.bad("message", "not JSON");
+        ws.writeTextMessage(new JsonObject().put("error", err.toJson()).encode());
+        ws.close((short) 1008, err.getMessage().length() > 100 ? "invalid message" : err.getMessage());
+        return;
+      }
+      resolve(viewer, from).compose(pos -> startOn(context, conn, pos)).onFailure(err -> refuse(ws, err));
+    });
+    if (start != null) {
+      started[0] = true;
+      startOn(context, conn, start).onFailure(err -> refuse(ws, err));
+    }
+    // the gateway kept the request paused through authentication; frames flow from here on
+    ws.resume();
+  }
+
+  private static Future<Void> startOn(Context context, Connection conn, EventStore.Pos pos) {
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(x -> conn.start(pos).onComplete(p));
+    return p.future();
+  }
+
+  private static void refuse(ServerWebSocket ws, Throwable err) {
+    ApiError e = ApiError.from(err);
+    ws.writeTextMessage(new JsonObject().put("error", e.toJson()).encode());
+    ws.close((short) 1008, "resume failed");
   }
 
   /** Events as SSE records: {@code id}, {@code event} (the type), {@code data} (the event JSON on one line). */

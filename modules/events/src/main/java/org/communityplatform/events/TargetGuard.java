@@ -15,8 +15,9 @@ import java.util.Locale;
  * Guards webhook targets against server-side request forgery: a URL must be http or https, without
  * credentials, and every address its host resolves to must be a public unicast address: not
  * loopback, private (RFC 1918, RFC 4193 unique local), link-local, carrier-grade NAT (RFC 6598),
- * multicast, unspecified or broadcast, in IPv4 or IPv6 (IPv4-mapped and IPv4-compatible IPv6
- * addresses are judged by their IPv4 part). Checked when a webhook is saved and again before each
+ * multicast, unspecified or broadcast, in IPv4 or IPv6 (an IPv6 address that carries an IPv4
+ * address, as IPv4-mapped, NAT64, 6to4 and Teredo ones do, is judged by that IPv4 address: see
+ * {@link #embeddedIpv4}). Checked when a webhook is saved and again before each
  * send, whose connection then goes to the address checked (no second lookup: DNS rebinding).
  */
 final class TargetGuard {
@@ -96,14 +97,10 @@ final class TargetGuard {
   static boolean isPublic(InetAddress a) {
     if (a instanceof Inet6Address) {
       byte[] b = a.getAddress();
-      boolean v4tail = true; // ::a.b.c.d (IPv4-compatible) and ::ffff:a.b.c.d (IPv4-mapped)
-      for (int i = 0; i < 10; i++) {
-        v4tail &= b[i] == 0;
-      }
-      if (v4tail && ((b[10] == 0 && b[11] == 0) || (b[10] == (byte) 0xff && b[11] == (byte) 0xff))) {
+      byte[] v4 = embeddedIpv4(b);
+      if (v4 != null) {
         try {
-          InetAddress v4 = InetAddress.getByAddress(new byte[]{b[12], b[13], b[14], b[15]});
-          return isPublic(v4);
+          return isPublic(InetAddress.getByAddress(v4));
         } catch (UnknownHostException e) {
           return false;
         }
@@ -113,6 +110,9 @@ final class TargetGuard {
       }
       if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == (byte) 0xb8) {
         return false; // 2001:db8::/32 documentation
+      }
+      if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b && b[4] == 0 && b[5] == 1) {
+        return false; // 64:ff9b:1::/48 local-use NAT64 (RFC 8215): translates into the operator's own network
       }
     }
     if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
@@ -126,6 +126,45 @@ final class TargetGuard {
         || (b0 == 100 && b1 >= 64 && b1 < 128) // 100.64.0.0/10 carrier-grade NAT
         || (b0 == 192 && b1 == 0 && (a.getAddress()[2] & 0xff) == 0) // 192.0.0.0/24 protocol assignments
         || (b0 == 198 && (b1 == 18 || b1 == 19))) { // 198.18.0.0/15 benchmarking
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The IPv4 address an IPv6 address carries where a translator or tunnel would deliver to it, or
+   * null: IPv4-compatible {@code ::a.b.c.d} and IPv4-mapped {@code ::ffff:a.b.c.d} (RFC 4291 2.5.5),
+   * IPv4-translated {@code ::ffff:0:a.b.c.d} (RFC 2765), the NAT64 well-known prefix
+   * {@code 64:ff9b::/96} (RFC 6052), 6to4 {@code 2002:aabb:ccdd::/48} (RFC 3056) and Teredo
+   * {@code 2001::/32}, whose client address is the last 32 bits inverted (RFC 4380 4). Such an
+   * address is judged by the IPv4 address it reaches, so {@code 64:ff9b::7f00:1} is loopback.
+   */
+  static byte[] embeddedIpv4(byte[] b) {
+    if (zero(b, 0, 8)) {
+      boolean compatible = zero(b, 8, 12);
+      boolean mapped = zero(b, 8, 10) && b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+      boolean translated = b[8] == (byte) 0xff && b[9] == (byte) 0xff && zero(b, 10, 12);
+      if (compatible || mapped || translated) {
+        return new byte[]{b[12], b[13], b[14], b[15]};
+      }
+      return null;
+    }
+    if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b && zero(b, 4, 12)) {
+      return new byte[]{b[12], b[13], b[14], b[15]};
+    }
+    if (b[0] == 0x20 && b[1] == 0x02) {
+      return new byte[]{b[2], b[3], b[4], b[5]};
+    }
+    if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {
+      return new byte[]{(byte) ~b[12], (byte) ~b[13], (byte) ~b[14], (byte) ~b[15]};
+    }
+    return null;
+  }
+
+  private static boolean zero(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != 0) {
         return false;
       }
     }

@@ -57,6 +57,31 @@ class WebhookTargetTest {
   }
 
   @Test
+  void ipv6AddressesCarryingANonPublicIpv4AddressAreRefused() throws Exception {
+    // NAT64 (RFC 6052), 6to4 (RFC 3056), Teredo (RFC 4380: client bits inverted), IPv4-translated, IPv4-compatible
+    for (String a : List.of("64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b::c0a8:101", "64:ff9b::a9fe:a9fe", "64:ff9b::",
+      "2002:7f00:1::", "2002:a00:1:1::1", "2002:c0a8:101::1", "2002:a9fe:a9fe::", "2002::1",
+      "2001:0:4136:e378:8000:63bf:80ff:fffe", "2001:0:4136:e378:8000:63bf:f5ff:fffe",
+      "::ffff:0:7f00:1", "::ffff:0:a00:1", "::7f00:1", "::a00:1", "64:ff9b:1::808:808")) {
+      assertThat(TargetGuard.isPublic(InetAddress.getByName(a))).as(a).isFalse();
+    }
+    // the same prefixes in front of a public IPv4 address reach a public host
+    for (String a : List.of("64:ff9b::808:808", "2002:808:808::1", "2001:0:4136:e378:8000:63bf:f7f7:f7f7", "::ffff:0:808:808")) {
+      assertThat(TargetGuard.isPublic(InetAddress.getByName(a))).as(a).isTrue();
+    }
+  }
+
+  @Test
+  void webhookUrlsOfNat64And6to4AddressesOfPrivateHostsAreRefused() {
+    for (String url : List.of("http://[64:ff9b::7f00:1]/", "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+      "http://[2002:7f00:1::1]/", "http://[2002:c0a8:101::]/", "http://[::ffff:0:a00:1]/")) {
+      TestPlatform.Res r = create(url);
+      assertThat(r.status()).as(url).isEqualTo(400);
+      assertThat(r.errorCode()).as(url).isEqualTo("target_not_allowed");
+    }
+  }
+
+  @Test
   void aTargetThatTurnsPrivateAfterSavingIsRefusedAtSendTime() {
     // as after a DNS change: the stored URL now points at this machine; the row is written directly,
     // since the API refuses such a URL

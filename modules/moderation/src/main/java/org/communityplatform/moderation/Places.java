@@ -41,11 +41,11 @@ final class Places {
   }
 
   /**
-   * Finds the place of a report's target. A post or page post names its own place (a {@code communityId}
-   * or {@code pageId} sent along must agree: 400 otherwise); a member is reported in the place the client
-   * names, exactly one of {@code communityId} and {@code pageId} (400 otherwise). 404 for a post that
-   * does not exist. Whether the member belongs to that place is checked by the caller, after it has
-   * checked the reporter, so that nobody learns the members of a place they cannot see.
+   * Finds the place of a report's target. A post or page post names its own place; a member is reported
+   * in the place the client names, exactly one of {@code communityId} and {@code pageId} (400 otherwise).
+   * 404 for a post that does not exist. Whether the member belongs to that place, and whether a place
+   * sent along with a post agrees ({@link #agrees}), is checked by the caller after it has checked the
+   * reporter, so that nobody learns the members or posts of a place they cannot see.
    */
   Future<Target> locate(String org, String type, String targetId, String communityId, String pageId) {
     switch (type) {
@@ -55,9 +55,6 @@ final class Places {
         }
         return postInfo(org, "communities.postInfo", targetId).map(info -> {
           String place = info.getString("communityId");
-          if (communityId != null && !communityId.equalsIgnoreCase(place)) {
-            throw Views.badField("communityId", "the post belongs to another community");
-          }
           return new Target(type, targetId.toLowerCase(), Place.COMMUNITY, UUID.fromString(place), info.getString("authorId"));
         });
       case Target.PAGE_POST:
@@ -66,9 +63,6 @@ final class Places {
         }
         return postInfo(org, "pages.postInfo", targetId).map(info -> {
           String place = info.getString("pageId");
-          if (pageId != null && !pageId.equalsIgnoreCase(place)) {
-            throw Views.badField("pageId", "the post belongs to another page");
-          }
           return new Target(type, targetId.toLowerCase(), Place.PAGE, UUID.fromString(place), info.getString("authorId"));
         });
       default:
@@ -79,6 +73,17 @@ final class Places {
         return Future.succeededFuture(communityId != null
           ? new Target(type, targetId, Place.COMMUNITY, ApiRequest.uuidOr404(communityId, "community"), targetId)
           : new Target(type, targetId, Place.PAGE, ApiRequest.uuidOr404(pageId, "page"), targetId));
+    }
+  }
+
+  /**
+   * 400 when the {@code communityId} or {@code pageId} sent along with a reported post is not the post's
+   * own place. Call it only once the reporter may see that place (404 before, for a hidden one).
+   */
+  static void agrees(Target t, String communityId, String pageId) {
+    String named = Target.POST.equals(t.type()) ? communityId : Target.PAGE_POST.equals(t.type()) ? pageId : null;
+    if (named != null && !named.equalsIgnoreCase(t.placeId().toString())) {
+      throw Views.badField(t.placeType() + "Id", "the post belongs to another " + t.placeType());
     }
   }
 

@@ -63,6 +63,7 @@ final class ReportOps {
           if (!place.exists() || place.hidden() && !place.member()) {
             throw ApiError.notFound(what + " not found");
           }
+          Places.agrees(target, b.getString("communityId"), b.getString("pageId"));
           if (!place.member()) {
             throw ApiError.forbidden("only members of the " + target.placeType() + " can report there");
           }

@@ -202,6 +202,41 @@ class ReportFlowTest {
   }
 
   @Test
+  void anOutsiderOfAPrivatePlaceGetsNotFoundForEveryTargetTypeWhateverPlaceItNames() {
+    String org = Calls.org();
+    String[] hidden = community(org, true);
+    String open = community(org, false)[0];
+    String page = world.place(org, false, true, "powner");
+    world.member(org, page, "y", "member");
+    String pagePost = world.post(org, page, "y", true);
+    String openPage = world.place(org, false, false, "other");
+    world.member(org, openPage, "stranger", "member");
+    world.member(org, open, "stranger", "member");
+    // a post, a page post and a member of a private place: 404 however the report names the place,
+    // exactly as for a post or member that does not exist (nothing tells the place or the post exists)
+    String missing = java.util.UUID.randomUUID().toString();
+    for (JsonObject body : List.of(
+        Calls.post(hidden[1], "spam"),
+        Calls.post(hidden[1], "spam").put("communityId", open),
+        Calls.post(hidden[1], "spam").put("communityId", hidden[0]),
+        Calls.pagePost(pagePost, "spam"),
+        Calls.pagePost(pagePost, "spam").put("pageId", openPage),
+        Calls.pagePost(pagePost, "spam").put("pageId", page),
+        Calls.member("a", hidden[0], "spam"),
+        Calls.member("nobody", hidden[0], "spam"),
+        new JsonObject().put("targetType", "member").put("targetId", "y").put("pageId", page).put("reason", "spam"),
+        Calls.post(missing, "spam").put("communityId", open),
+        Calls.pagePost(missing, "spam").put("pageId", openPage))) {
+      Res r = calls.report(org, "stranger", body);
+      Calls.assertError(r, 404);
+      assertThat(r.errorCode()).as(body.encode()).isEqualTo("not_found");
+    }
+    // a member of the page who names another page is told so
+    Calls.assertError(calls.report(org, "y", Calls.pagePost(pagePost, "spam").put("pageId", openPage)), 400);
+    assertThat(p.get().sql("SELECT count(*) FROM moderation.reports WHERE org = $1", org).get(0).getLong(0)).isZero();
+  }
+
+  @Test
   void pagePostsAreReportedToThePageAndRemovedThroughPagesModerate() {
     String org = Calls.org();
     String page = world.place(org, false, false, "powner");

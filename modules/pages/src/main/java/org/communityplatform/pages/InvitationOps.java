@@ -90,6 +90,9 @@ final class InvitationOps {
         ? invites.open(conn, id, email).map(x -> x.put("changed", false))
         : env.append(conn, Env.event("page.invite.sent", org, me, id).subject("inviteId", inv.getString("id"))
             .data(new JsonObject().put("role", role)))
+          // an administrative act (issue 14): the role granted; the address stays on the invitation
+          .compose(x -> env.audit(conn, Env.entry(org, "page.invite.sent", me, req.reqId(), id, "invitation",
+            UUID.fromString(inv.getString("id"))).after(new JsonObject().put("status", "pending").put("role", role))))
           .compose(x -> mail(conn, req, a, email))
           .map(x -> inv.put("changed", true)));
     })).map(inv -> {

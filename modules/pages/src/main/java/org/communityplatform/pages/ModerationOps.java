@@ -66,25 +66,31 @@ final class ModerationOps {
         if (!Roles.outranks(a.role(), targetRole)) {
           throw ApiError.forbidden("you may not " + kind + " the owner or another admin");
         }
-        String type = BAN.equals(kind) ? "banned" : "muted";
-        Future<?> removal = Future.succeededFuture();
-        if (BAN.equals(kind)) {
-          String email = m == null ? null : Text.fold(m.getString("email"));
-          removal = invites(conn, pageId, email, target, actor, now)
-            .compose(x -> m == null ? Future.succeededFuture()
-              : store.deleteMember(conn, pageId, target).compose(d -> env.append(conn,
-                Env.event("page.member.removed", org, actor, pageId).subject("userId", target)
-                  .data(new JsonObject().put("role", targetRole)))));
-        }
-        return removal
-          .compose(x -> env.sanctions.put(conn, org, pageId, target, kind, why, expires, actor, now))
-          .compose(s -> env.append(conn, Env.event("page.member." + type, org, actor, pageId).subject("userId", target)
-              .data(new JsonObject().put("expiresAt", s.getString("expiresAt"))))
-            .compose(x -> env.audit(conn, Env.entry(org, "page.member." + type, actor, reqId, pageId, "user", target)
-              .before(new JsonObject().put("role", targetRole))
-              .after(new JsonObject().put("reason", why).put("expiresAt", s.getString("expiresAt"))
-                .put("role", BAN.equals(kind) ? null : targetRole))))
-            .map(x -> s.put("removed", m != null && BAN.equals(kind))));
+        return env.sanctions.ranks(conn, pageId, target, kind, now).compose(previous -> {
+          mayUndo(previous, a.role(), kind);
+          // replacing one in force keeps the higher former role, so re-banning cannot launder it
+          String formerRole = previous != null && Roles.rank(previous.getString("targetRole")) < Roles.rank(targetRole)
+            ? previous.getString("targetRole") : targetRole;
+          String type = BAN.equals(kind) ? "banned" : "muted";
+          Future<?> removal = Future.succeededFuture();
+          if (BAN.equals(kind)) {
+            String email = m == null ? null : Text.fold(m.getString("email"));
+            removal = invites(conn, pageId, email, target, actor, now)
+              .compose(x -> m == null ? Future.succeededFuture()
+                : store.deleteMember(conn, pageId, target).compose(d -> env.append(conn,
+                  Env.event("page.member.removed", org, actor, pageId).subject("userId", target)
+                    .data(new JsonObject().put("role", targetRole)))));
+          }
+          return removal
+            .compose(x -> env.sanctions.put(conn, org, pageId, target, kind, why, expires, actor, now, formerRole, a.role()))
+            .compose(s -> env.append(conn, Env.event("page.member." + type, org, actor, pageId).subject("userId", target)
+                .data(new JsonObject().put("expiresAt", s.getString("expiresAt"))))
+              .compose(x -> env.audit(conn, Env.entry(org, "page.member." + type, actor, reqId, pageId, "user", target)
+                .before(new JsonObject().put("role", targetRole))
+                .after(new JsonObject().put("reason", why).put("expiresAt", s.getString("expiresAt"))
+                  .put("role", BAN.equals(kind) ? null : targetRole))))
+              .map(x -> s.put("removed", m != null && BAN.equals(kind))));
+        });
       });
     })).map(s -> {
       if (Boolean.TRUE.equals(s.remove("removed"))) {
@@ -98,6 +104,24 @@ final class ModerationOps {
   private Future<?> invites(io.vertx.sqlclient.SqlConnection conn, UUID pageId, String email, String user, String by,
                             OffsetDateTime now) {
     return env.invites.retire(conn, pageId, email, user, by, now);
+  }
+
+  /**
+   * 403 unless {@code actorRole} (a manager, not the owner) may undo (lift or replace) the ban or mute
+   * {@code inForce}: it must not be on a former owner or admin (the target's role when placed, since a
+   * ban takes the member out), nor placed by someone above the actor. Placing and undoing follow one
+   * rule: a manager acts only below their own rank (issue 14).
+   */
+  private static void mayUndo(JsonObject inForce, String actorRole, String kind) {
+    if (inForce == null || Roles.OWNER.equals(actorRole)) {
+      return;
+    }
+    if (!Roles.outranks(actorRole, inForce.getString("targetRole"))) {
+      throw ApiError.forbidden("only the owner can undo a " + kind + " of an admin");
+    }
+    if (Roles.rank(inForce.getString("byRole")) < Roles.rank(actorRole)) {
+      throw ApiError.forbidden("this " + kind + " was placed by someone who ranks above you");
+    }
   }
 
   /** expiresAt as a time in the future (400 otherwise); null for a sanction without end. */
@@ -134,7 +158,16 @@ final class ModerationOps {
     String type = BAN.equals(kind) ? "unbanned" : "unmuted";
     return env.pool.withTransaction(conn -> store.access(conn, req.org(), id, me, "NO KEY UPDATE").compose(a -> {
       Env.manager(a, "only the page's owner or an admin may lift a " + kind);
-      return env.sanctions.lift(conn, id, target, kind, env.now()).compose(s -> {
+      OffsetDateTime now = env.now();
+      return Future.all(env.sanctions.ranks(conn, id, target, kind, now), store.member(conn, id, target, false)).compose(all -> {
+        JsonObject inForce = all.resultAt(0);
+        JsonObject member = all.resultAt(1);
+        if (member != null && !Roles.outranks(a.role(), member.getString("role"))) {
+          throw ApiError.forbidden("you may not lift a " + kind + " of the owner or another admin");
+        }
+        mayUndo(inForce, a.role(), kind);
+        return env.sanctions.lift(conn, id, target, kind, now);
+      }).compose(s -> {
         if (s == null) {
           throw ApiError.notFound("no " + kind + " of this user is in force on this page");
         }

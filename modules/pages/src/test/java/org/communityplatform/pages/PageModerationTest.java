@@ -161,6 +161,42 @@ class PageModerationTest {
   }
 
   @Test
+  void anAdminCannotUndoTheOwnersBanOfAnAdminNorAMuteOfOne() {
+    String org = "undo";
+    String id = create(p, org, "owner", page("Undo")).getString("id");
+    String path = PAGES + "/" + id;
+    for (String u : new String[] {"a1", "a2", "a3", "m1"}) {
+      p.post(path + "/join").org(org).bearer(token(p, org, u)).send();
+    }
+    for (String u : new String[] {"a1", "a2", "a3"}) {
+      p.patch(path + "/members/" + u).org(org).bearer(token(p, org, "owner")).json(new JsonObject().put("role", "admin")).send();
+    }
+    JsonObject body = new JsonObject().put("reason", "because");
+    // the owner bans admin a2: a2 is out, but a1 (an admin) may not lift or shorten that ban
+    assertThat(p.post(path + "/bans").org(org).bearer(token(p, org, "owner")).json(body.copy().put("targetUserId", "a2")).send()
+      .status()).isEqualTo(201);
+    assertError(p.delete(path + "/bans/a2").org(org).bearer(token(p, org, "a1")).send(), 403);
+    assertError(p.post(path + "/bans").org(org).bearer(token(p, org, "a1")).json(body.copy().put("targetUserId", "a2")
+      .put("expiresAt", p.clock().instant().plusSeconds(1).toString())).send(), 403);
+    assertThat(p.post(path + "/join").org(org).bearer(token(p, org, "a2")).send().errorCode()).isEqualTo("banned");
+    // the owner's ban of a plain outsider is the owner's decision too
+    assertThat(p.post(path + "/bans").org(org).bearer(token(p, org, "owner")).json(body.copy().put("targetUserId", "zed")).send()
+      .status()).isEqualTo(201);
+    assertError(p.delete(path + "/bans/zed").org(org).bearer(token(p, org, "a1")).send(), 403);
+    // a mute the owner put on admin a3 (still a member) stays until the owner lifts it
+    assertThat(p.post(path + "/mutes").org(org).bearer(token(p, org, "owner")).json(body.copy().put("targetUserId", "a3")).send()
+      .status()).isEqualTo(201);
+    assertError(p.delete(path + "/mutes/a3").org(org).bearer(token(p, org, "a1")).send(), 403);
+    // an admin's own ban of a member, another admin may lift; the owner lifts the rest
+    assertThat(p.post(path + "/bans").org(org).bearer(token(p, org, "a3")).json(body.copy().put("targetUserId", "m1")).send()
+      .status()).isEqualTo(201);
+    assertThat(p.delete(path + "/bans/m1").org(org).bearer(token(p, org, "a1")).send().status()).isEqualTo(200);
+    assertThat(p.delete(path + "/mutes/a3").org(org).bearer(token(p, org, "owner")).send().status()).isEqualTo(200);
+    assertThat(p.delete(path + "/bans/a2").org(org).bearer(token(p, org, "owner")).send().status()).isEqualTo(200);
+    assertThat(audit(org, "page.member.unbanned")).isEqualTo(2);
+  }
+
+  @Test
   void everyAdministrativeActAndEveryChangeIsInTheLogs() {
     String org = "logs";
     String id = create(p, org, "owner", page("Logged")).getString("id");

@@ -35,6 +35,8 @@ final class Env {
   final ProfilesStore store;
   final AccountStore accounts;
   final DirectoryStore directory;
+  /** Viewer-independent profile projections for profiles.lookup (bounded; see ProfileCache). */
+  final ProfileCache cache;
   final PlatformAuth auth;
   final Outbox outbox;
   final EventLog events;
@@ -45,13 +47,14 @@ final class Env {
   private final BiFunction<String, JsonObject, Future<JsonObject>> asker;
 
   Env(Vertx vertx, ProfilesSettings settings, ProfilesStore store, AccountStore accounts, DirectoryStore directory,
-      ModuleContext ctx, BiConsumer<String, JsonObject> publisher,
+      ProfileCache cache, ModuleContext ctx, BiConsumer<String, JsonObject> publisher,
       BiFunction<String, JsonObject, Future<JsonObject>> asker) {
     this.vertx = vertx;
     this.settings = settings;
     this.store = store;
     this.accounts = accounts;
     this.directory = directory;
+    this.cache = cache;
     this.auth = ctx.auth();
     this.outbox = ctx.outbox();
     this.events = ctx.events();
@@ -62,8 +65,15 @@ final class Env {
     this.asker = asker;
   }
 
-  /** Publishes {@code events.profiles.<name>}; call it only after the write's transaction committed. */
+  /**
+   * Publishes {@code events.profiles.<name>}; call it only after the write's transaction committed.
+   * A fact about one account ({@code org}, {@code userId}) also drops this node's cached projection
+   * of it at once (other nodes drop theirs on the database's notification of the same commit).
+   */
   void publish(String name, JsonObject event) {
+    if (event.getValue("org") instanceof String && event.getValue("userId") instanceof String) {
+      cache.invalidate(event.getString("org"), event.getString("userId"));
+    }
     publisher.accept(name, event);
   }
 

@@ -42,6 +42,7 @@ final class PeopleOps {
    * People search. A q without a letter or digit finds nothing (total 0). Counted per client
    * address ({@code throttle.peopleSearch}). Addresses are shown only to whom they belong, to org
    * admins, and (searching within a page) to the page's owners and admins; never to anonymous callers.
+   * Only what the caller may see is matched: an address is searched only for those who see addresses.
    */
   private Future<ApiReply> searchPeople(ApiRequest req) {
     String org = req.org();
@@ -58,9 +59,9 @@ final class PeopleOps {
         }
         Future<Boolean> seesAll = pageId == null ? env.isAdmin(org, viewer)
           : env.isAdmin(org, viewer).compose(admin -> admin ? Future.succeededFuture(true) : managesPage(org, pageId, viewer));
-        return pageMembers(org, pageId, viewer)
-          .compose(ids -> env.directory.searchPeople(org, Text.nfc(q), ids, viewer, limit, offset, after))
-          .compose(result -> seesAll.map(all -> {
+        return seesAll.compose(all -> pageMembers(org, pageId, viewer)
+          .compose(ids -> env.directory.searchPeople(org, Text.nfc(q), ids, viewer, all, limit, offset, after))
+          .map(result -> {
             JsonArray data = new JsonArray();
             result.rows.forEach(r -> data.add(Views.person(r, all || r.getString("id").equals(viewer))));
             JsonObject body = new JsonObject().put("data", data).put("total", result.total);

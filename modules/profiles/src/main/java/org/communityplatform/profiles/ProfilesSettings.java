@@ -24,6 +24,7 @@ final class ProfilesSettings {
   final int maxExtraFields;
   final int maxExtraBytes;
   final int emailVerificationTtlHours;
+  final int profileCacheSize;
 
   private ProfilesSettings(JsonObject c) {
     this.registrationMode = c.getString("registrationMode");
@@ -39,6 +40,7 @@ final class ProfilesSettings {
     this.maxExtraFields = c.getInteger("maxExtraFields");
     this.maxExtraBytes = c.getInteger("maxExtraBytes");
     this.emailVerificationTtlHours = c.getInteger("emailVerificationTtlHours");
+    this.profileCacheSize = c.getInteger("profileCacheSize");
   }
 
   static ProfilesSettings from(JsonObject config) {

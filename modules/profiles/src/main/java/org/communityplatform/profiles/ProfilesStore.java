@@ -211,6 +211,12 @@ final class ProfilesStore {
       .execute(Tuple.of(org).addArrayOfString(ids.toArray(new String[0])));
   }
 
+  /** Like {@link #lookup} with {@code roles} too: what {@link ProfileCache} keeps of a row. */
+  Future<RowSet<Row>> lookupForCache(String org, List<String> ids) {
+    return pool.preparedQuery("SELECT " + PUBLIC + ", u.roles FROM profiles.users u WHERE u.org = $1 AND u.id = ANY($2)")
+      .execute(Tuple.of(org).addArrayOfString(ids.toArray(new String[0])));
+  }
+
   static Map<String, Object> columns() {
     return new LinkedHashMap<>();
   }

@@ -10,6 +10,7 @@ final class ProfilesVerticle extends ApiVerticle {
   private final ModuleContext ctx;
   private final ProfilesSettings settings;
   private Env env;
+  private ProfileCache cache;
 
   ProfilesVerticle(ModuleContext ctx, ProfilesSettings settings) {
     this.ctx = ctx;
@@ -26,9 +27,15 @@ final class ProfilesVerticle extends ApiVerticle {
     ProfilesStore store = new ProfilesStore(ctx.pool(), ctx.clock());
     DirectoryStore directory = new DirectoryStore(ctx.pool());
     AccountStore accounts = new AccountStore(ctx.pool(), store, directory);
-    env = new Env(vertx, settings, store, accounts, directory, ctx, this::publish, this::ask);
-    return settings.firstAdmin.isEmpty() ? Future.succeededFuture()
-      : store.promoteFirstAdmin(settings.firstAdminOrg, settings.firstAdmin);
+    cache = new ProfileCache(vertx, ctx.pool(), settings.profileCacheSize);
+    env = new Env(vertx, settings, store, accounts, directory, cache, ctx, this::publish, this::ask);
+    return (settings.firstAdmin.isEmpty() ? Future.succeededFuture()
+      : store.promoteFirstAdmin(settings.firstAdminOrg, settings.firstAdmin)).compose(x -> cache.start());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return super.stop().eventually(() -> cache == null ? Future.succeededFuture() : cache.close());
   }
 
   @Override

@@ -90,16 +90,26 @@ class VerifiedEmailAndPrivacyTest {
     JsonObject ann = register(p, org, "ann", "ann.private@example.org", "pw-ann-123");
     JsonObject bob = register(p, org, "bob", "bob.private@example.org", "pw-bob-123");
 
-    // anonymous people search: names, never addresses
+    // anonymous people search: names, never addresses; nor does it match an address it cannot show
+    // (or the count would tell how many people use a mailbox name or domain)
     Res anonymous = p.get("/client/community/people?q=private").org(org).send();
     assertThat(anonymous.status()).isEqualTo(200);
-    assertThat(anonymous.json().getLong("total")).isEqualTo(2);
+    assertThat(anonymous.json().getLong("total")).isZero();
     assertThat(anonymous.body().toString()).doesNotContain("@");
+    assertThat(p.get("/client/community/people?q=example.org").org(org).send().json().getLong("total")).isZero();
+    // a name still matches
+    Res named = p.patch("/api/me").org(org).bearer(bob.getString("token"))
+      .json(new JsonObject().put("name", "Bob Private")).send();
+    assertThat(named.status()).as(named.toString()).isEqualTo(200);
+    assertThat(p.get("/client/community/people?q=private").org(org).send().json().getLong("total")).isEqualTo(1);
 
-    // a member sees their own address only
-    JsonArray asAnn = p.get("/client/community/people?q=private").org(org).bearer(ann.getString("token")).send().json()
-      .getJsonArray("data");
+    // a member sees their own address only, and only their own address matches
+    Res annSearch = p.get("/client/community/people?q=private").org(org).bearer(ann.getString("token")).send();
+    JsonArray asAnn = annSearch.json().getJsonArray("data");
+    assertThat(annSearch.json().getLong("total")).isEqualTo(2);
     assertThat(asAnn.encode()).contains("ann.private@example.org").doesNotContain("bob.private@example.org");
+    assertThat(p.get("/client/community/people?q=example.org").org(org).bearer(ann.getString("token")).send().json()
+      .getLong("total")).isEqualTo(1);
     Res annReadsBob = p.get("/api/members/" + bob.getString("userId") + "/profile").org(org)
       .bearer(ann.getString("token")).send();
     assertThat(annReadsBob.status()).isEqualTo(200);
@@ -110,6 +120,8 @@ class VerifiedEmailAndPrivacyTest {
     // an org admin (recorded role) sees addresses
     assertThat(p.get("/client/community/people?q=private").org(org).bearer(boss.getString("token")).send().body()
       .toString()).contains("ann.private@example.org", "bob.private@example.org");
+    assertThat(p.get("/client/community/people?q=example.org").org(org).bearer(boss.getString("token")).send().json()
+      .getLong("total")).isGreaterThanOrEqualTo(3);
     assertThat(p.get("/api/members/" + bob.getString("userId") + "/profile").org(org).bearer(boss.getString("token"))
       .send().json().getString("email")).isEqualTo("bob.private@example.org");
 
