@@ -2,13 +2,13 @@ package org.communityplatform.communities;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
 import org.communityplatform.core.bus.ApiVerticle;
+import org.communityplatform.core.bus.LocalJsonCodec;
 import org.communityplatform.core.audit.AuditEntry;
 import org.communityplatform.core.audit.AuditLog;
 import org.communityplatform.core.events.Event;
@@ -204,7 +204,8 @@ final class Env {
     return vertx.eventBus().<JsonObject>request("profiles.lookup",
         new JsonObject().put("org", org).put("ids", new JsonArray(new java.util.ArrayList<>(ids)))
           .put("withEmail", true).put("viewerId", viewerId).put("viewerManages", viewerManages),
-        new DeliveryOptions().setSendTimeout(settings.profileLookupTimeoutMs))
+        // the platform codec: the request and the reply are handed over on this node, not copied
+        LocalJsonCodec.options().setSendTimeout(settings.profileLookupTimeoutMs))
       .map(msg -> {
         Object body = msg.body();
         Object profiles = body instanceof JsonObject ? ((JsonObject) body).getValue("profiles") : null;
