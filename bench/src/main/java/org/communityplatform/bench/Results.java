@@ -49,6 +49,8 @@ final class Results {
   long fanOutP50 = -1;
   long fanOutP99 = -1;
   long fanOutMax = -1;
+  /** Lines of the audit log phase (req/s with the log and without, same run); empty when not run. */
+  List<String> auditCost = new java.util.ArrayList<>();
   double totalSeconds;
   String loadBefore = Procs.loadAvg();
 
