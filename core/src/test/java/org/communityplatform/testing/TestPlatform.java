@@ -268,6 +268,21 @@ public final class TestPlatform implements AutoCloseable {
       return j == null || j.getJsonObject("error") == null ? null : j.getJsonObject("error").getString("code");
     }
 
+    /**
+     * Checks that this is an error answer with {@code status} in the one error shape
+     * {@code {"error": {code, message, details}, "reqId"}} (code and message not blank, reqId the
+     * x-request-id header); returns this answer for further checks.
+     */
+    public Res assertError(int status) {
+      org.assertj.core.api.Assertions.assertThat(this.status).as(toString()).isEqualTo(status);
+      JsonObject j = json();
+      org.assertj.core.api.Assertions.assertThat(j).as(toString()).isNotNull();
+      org.assertj.core.api.Assertions.assertThat(j.getJsonObject("error").getString("code")).isNotBlank();
+      org.assertj.core.api.Assertions.assertThat(j.getJsonObject("error").getString("message")).isNotBlank();
+      org.assertj.core.api.Assertions.assertThat(j.getString("reqId")).isEqualTo(header("x-request-id"));
+      return this;
+    }
+
     @Override
     public String toString() {
       return status + " " + body;
@@ -277,9 +292,23 @@ public final class TestPlatform implements AutoCloseable {
   /** A clock tests can move. */
   public static final class MutableClock extends Clock {
     private volatile Duration offset = Duration.ZERO;
+    private volatile Instant frozen;
 
     public void advance(Duration d) {
       offset = offset.plus(d);
+    }
+
+    /**
+     * Stops the clock at its present reading ({@link #advance} still moves it), so that a test can put it
+     * on an exact instant, one second before a deadline say, without real time slipping past it.
+     */
+    public void freeze() {
+      frozen = Instant.now();
+    }
+
+    /** Lets the clock run with real time again (keeping the offset {@link #advance} gave it). */
+    public void thaw() {
+      frozen = null;
     }
 
     @Override
@@ -294,7 +323,8 @@ public final class TestPlatform implements AutoCloseable {
 
     @Override
     public Instant instant() {
-      return Instant.now().plus(offset);
+      Instant at = frozen;
+      return (at != null ? at : Instant.now()).plus(offset);
     }
   }
 }
