@@ -4,9 +4,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.communityplatform.testing.PlatformExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,17 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CommunitiesWithProfilesTest {
 
+  @RegisterExtension
+  static final PlatformExtension PLATFORM = PlatformExtension.create().bind(t -> p = t);
   static TestPlatform p;
-
-  @BeforeAll
-  static void start() {
-    p = TestPlatform.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
-  }
 
   private static String user(String id) {
     return p.token(id, new JsonObject().put("name", "Person " + id).put("email", id + "@example.org")

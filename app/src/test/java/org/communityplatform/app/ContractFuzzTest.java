@@ -3,9 +3,9 @@ package org.communityplatform.app;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.ContractFuzzer;
 import org.communityplatform.testing.TestPlatform;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.communityplatform.testing.PlatformExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,18 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ContractFuzzTest {
 
-  static TestPlatform p;
   static final String API_TOKEN = "fuzz-operator-token-0123456789";
-
-  @BeforeAll
-  static void start() {
-    p = TestPlatform.start(new JsonObject().put("auth", new JsonObject().put("apiToken", API_TOKEN)));
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
-  }
+  @RegisterExtension
+  static final PlatformExtension PLATFORM = PlatformExtension.with(new JsonObject()
+    .put("auth", new JsonObject().put("apiToken", API_TOKEN))).bind(t -> p = t);
+  static TestPlatform p;
 
   @Test
   void everyOperationAnswersBadInputWithA4xxInTheErrorShape() {

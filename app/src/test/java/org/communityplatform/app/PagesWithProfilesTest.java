@@ -4,9 +4,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.communityplatform.testing.PlatformExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,19 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PagesWithProfilesTest {
 
+  @RegisterExtension
+  static final PlatformExtension PLATFORM = PlatformExtension.with(new JsonObject().put("modules", new JsonObject()
+    .put("profiles", new JsonObject().put("bcryptCost", 4)))).bind(t -> p = t);
   static TestPlatform p;
   static final String PAGES = "/client/community/pages";
-
-  @BeforeAll
-  static void start() {
-    p = TestPlatform.start(new JsonObject().put("modules", new JsonObject()
-      .put("profiles", new JsonObject().put("bcryptCost", 4))));
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
-  }
 
   private static String register(String org, String tag) {
     Res r = p.post("/api/profiles/register").org(org).json(new JsonObject().put("type", "idp").put("idTag", tag)

@@ -3,13 +3,13 @@ package org.communityplatform.app;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.communityplatform.testing.PlatformExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,18 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PeopleInPagesTest {
 
+  @RegisterExtension
+  static final PlatformExtension PLATFORM = PlatformExtension.with(new JsonObject().put("modules", new JsonObject()
+    .put("profiles", new JsonObject().put("bcryptCost", 4)))).bind(t -> p = t);
   static TestPlatform p;
-
-  @BeforeAll
-  static void start() {
-    p = TestPlatform.start(new JsonObject().put("modules", new JsonObject()
-      .put("profiles", new JsonObject().put("bcryptCost", 4))));
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
-  }
 
   private static String register(String org, String tag, String company) {
     Res r = p.post("/api/profiles/register").org(org).json(new JsonObject().put("type", "idp").put("idTag", tag)

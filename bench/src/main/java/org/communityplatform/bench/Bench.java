@@ -73,11 +73,12 @@ public final class Bench {
     }
   }
 
-  private void runEvents(Node platform, Endpoints endpoints, Results res) throws Exception {
+  /** The event log phase; returns its failures (counted in smoke mode). */
+  private int runEvents(Node platform, Endpoints endpoints, Results res) throws Exception {
     run.say("event log: write cost (log on vs off) and SSE fan-out:");
     EventsPhase phase = new EventsPhase(run);
     try {
-      phase.measure(platform, endpoints, res);
+      return phase.measure(platform, endpoints, res);
     } finally {
       phase.close();
     }
@@ -133,7 +134,7 @@ public final class Bench {
     boolean audit = o.audit != null ? o.audit : !o.smoke;
     if (o.smoke) {
       if (events) {
-        runEvents(platform, endpoints, res);
+        failures += runEvents(platform, endpoints, res);
       }
       if (audit) {
         runAudit(platform, endpoints, res);

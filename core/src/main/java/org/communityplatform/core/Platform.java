@@ -179,7 +179,6 @@ public final class Platform {
     return result;
   }
 
-
   /**
    * Stops the node gracefully: readiness answers 503 at once, the HTTP servers keep serving for
    * {@code shutdown.readinessDelaySeconds} (default 0) so that load balancers notice, then stop accepting

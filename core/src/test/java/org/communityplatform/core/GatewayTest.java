@@ -9,11 +9,11 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import org.communityplatform.testing.PlatformExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,17 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GatewayTest {
 
   static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
+
+  @RegisterExtension
+  static final PlatformExtension PLATFORM = PlatformExtension.with(new JsonObject()
+    .put("http", new JsonObject().put("requestTimeoutMs", 1500))).bind(t -> p = t);
   static TestPlatform p;
-
-  @BeforeAll
-  static void start() {
-    p = TestPlatform.start(new JsonObject().put("http", new JsonObject().put("requestTimeoutMs", 1500)));
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
-  }
 
   /** Signs a token by hand, as another party could. */
   private static String sign(String secret, JsonObject claims) {

@@ -24,6 +24,7 @@ public final class PlatformExtension implements BeforeAllCallback, AfterAllCallb
   private final JsonObject overrides;
   private final Map<String, String> env;
   private TestPlatform platform;
+  private java.util.function.Consumer<TestPlatform> onStart = t -> { };
 
   private PlatformExtension(JsonObject overrides, Map<String, String> env) {
     this.overrides = overrides;
@@ -45,9 +46,19 @@ public final class PlatformExtension implements BeforeAllCallback, AfterAllCallb
     return new PlatformExtension(overrides, env);
   }
 
+  /**
+   * Also hands the platform to {@code onStart} once it runs, before the class's {@code @BeforeAll}
+   * methods: {@code PlatformExtension.create().bind(t -> p = t)} sets the class's {@code static TestPlatform p}.
+   */
+  public PlatformExtension bind(java.util.function.Consumer<TestPlatform> onStart) {
+    this.onStart = onStart;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     platform = TestPlatform.start(overrides.copy(), env);
+    onStart.accept(platform);
   }
 
   @Override

@@ -268,6 +268,21 @@ public final class TestPlatform implements AutoCloseable {
       return j == null || j.getJsonObject("error") == null ? null : j.getJsonObject("error").getString("code");
     }
 
+    /**
+     * Checks that this is an error answer with {@code status} in the one error shape
+     * {@code {"error": {code, message, details}, "reqId"}} (code and message not blank, reqId the
+     * x-request-id header); returns this answer for further checks.
+     */
+    public Res assertError(int status) {
+      org.assertj.core.api.Assertions.assertThat(this.status).as(toString()).isEqualTo(status);
+      JsonObject j = json();
+      org.assertj.core.api.Assertions.assertThat(j).as(toString()).isNotNull();
+      org.assertj.core.api.Assertions.assertThat(j.getJsonObject("error").getString("code")).isNotBlank();
+      org.assertj.core.api.Assertions.assertThat(j.getJsonObject("error").getString("message")).isNotBlank();
+      org.assertj.core.api.Assertions.assertThat(j.getString("reqId")).isEqualTo(header("x-request-id"));
+      return this;
+    }
+
     @Override
     public String toString() {
       return status + " " + body;

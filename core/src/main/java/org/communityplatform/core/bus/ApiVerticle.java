@@ -7,6 +7,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import org.communityplatform.core.module.ModuleContext;
+import org.communityplatform.core.module.PlatformModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonObject;
@@ -38,20 +40,51 @@ public abstract class ApiVerticle extends VerticleBase {
 
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  /** The module name: operations are served at {@code api.<name>.<operationId>}. */
-  protected abstract String moduleName();
+  /**
+   * What the platform gives the module ({@link PlatformModule#createVerticle}): its name, its own
+   * configuration ({@code modules.<name>}), the pool, clock, event log, audit log, throttle and outbox.
+   * Null for a verticle made with the no-argument constructor.
+   */
+  protected final ModuleContext ctx;
+
+  /** A verticle of the module {@code ctx} describes: {@link #moduleName()} is {@code ctx.name()}. */
+  protected ApiVerticle(ModuleContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** A verticle without a module context: it must override {@link #moduleName()}. */
+  protected ApiVerticle() {
+    this(null);
+  }
+
+  /** The module name: operations are served at {@code api.<name>.<operationId>}; by default the context's name. */
+  protected String moduleName() {
+    if (ctx == null) {
+      throw new IllegalStateException(getClass().getName() + " has no module context: override moduleName()");
+    }
+    return ctx.name();
+  }
 
   /** Registers operations and internal addresses with {@link #operation} and {@link #internal}. */
   protected abstract void register();
 
-  /** Asynchronous set-up before consumers are registered (prepare statements, warm caches). */
+  /**
+   * Asynchronous set-up before consumers are registered (read settings, prepare statements, warm caches).
+   * An exception thrown here (a setting out of range) fails the deployment as a failed future would.
+   */
   protected Future<?> setUp() {
     return Future.succeededFuture();
   }
 
   @Override
   public final Future<?> start() {
-    return setUp().compose(v -> {
+    Future<?> ready;
+    try {
+      ready = setUp();
+    } catch (RuntimeException e) {
+      ready = Future.failedFuture(e);
+    }
+    return ready.compose(v -> {
       register();
       List<Future<?>> done = new ArrayList<>();
       for (MessageConsumer<?> c : consumers) {

@@ -14,6 +14,6 @@ public final class BacklogModule implements PlatformModule {
 
   @Override
   public Deployable createVerticle(ModuleContext context) {
-    return new BacklogVerticle(new BacklogStore(context.pool(), context.clock(), context.events()));
+    return new BacklogVerticle(context, new BacklogStore(context.pool(), context.clock(), context.events()));
   }
 }

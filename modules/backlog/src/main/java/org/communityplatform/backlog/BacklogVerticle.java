@@ -5,6 +5,7 @@ import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
 import org.communityplatform.core.bus.ApiVerticle;
+import org.communityplatform.core.module.ModuleContext;
 
 import java.util.UUID;
 
@@ -13,13 +14,9 @@ final class BacklogVerticle extends ApiVerticle {
 
   private final BacklogStore store;
 
-  BacklogVerticle(BacklogStore store) {
+  BacklogVerticle(ModuleContext ctx, BacklogStore store) {
+    super(ctx);
     this.store = store;
-  }
-
-  @Override
-  protected String moduleName() {
-    return "backlog";
   }
 
   @Override

@@ -5,25 +5,17 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.communityplatform.testing.PlatformExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class BacklogApiTest {
 
+  @RegisterExtension
+  static final PlatformExtension PLATFORM = PlatformExtension.create().bind(t -> p = t);
   static TestPlatform p;
-
-  @BeforeAll
-  static void start() {
-    p = TestPlatform.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    p.close();
-  }
 
   private static JsonObject item(String title) {
     return new JsonObject().put("title", title).put("type", "bug").put("priority", "high").put("session", "web");

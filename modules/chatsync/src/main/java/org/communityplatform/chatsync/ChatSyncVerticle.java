@@ -14,7 +14,6 @@ import java.util.List;
  */
 final class ChatSyncVerticle extends ApiVerticle {
 
-  private final ModuleContext ctx;
   private Settings settings;
   private SyncStore store;
   private StreamClient stream;
@@ -22,21 +21,13 @@ final class ChatSyncVerticle extends ApiVerticle {
   private Backfill backfill;
 
   ChatSyncVerticle(ModuleContext ctx) {
-    this.ctx = ctx;
-  }
-
-  @Override
-  protected String moduleName() {
-    return "chatsync";
+    super(ctx);
   }
 
   @Override
   protected Future<?> setUp() {
-    try {
-      settings = new Settings(ctx.platformConfig(), ctx.config());
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
+    // a setting out of range throws: ApiVerticle fails the deployment with it
+    settings = new Settings(ctx.platformConfig(), ctx.config());
     store = new SyncStore(ctx.pool());
     Planner planner = new Planner(store, settings);
     Bus bus = new Bus() {

@@ -10,26 +10,16 @@ import java.util.UUID;
 /** Serves the communities module's operations and its internal address over the bus. */
 final class CommunitiesVerticle extends ApiVerticle {
 
-  private final ModuleContext ctx;
   private Env env;
 
   CommunitiesVerticle(ModuleContext ctx) {
-    this.ctx = ctx;
-  }
-
-  @Override
-  protected String moduleName() {
-    return "communities";
+    super(ctx);
   }
 
   @Override
   protected Future<?> setUp() {
-    Settings settings;
-    try {
-      settings = new Settings(ctx.config());
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
+    // a setting out of range throws: ApiVerticle fails the deployment with it
+    Settings settings = new Settings(ctx.config());
     env = new Env(vertx, new CommunityStore(ctx.pool(), ctx.clock()), new ContentStore(ctx.pool(), ctx.clock()), settings,
       ctx.outbox(), ctx.clock(), ctx.events(), ctx.audit(), ctx.throttle(), new Env.Bus() {
         @Override

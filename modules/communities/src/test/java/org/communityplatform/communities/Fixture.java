@@ -8,6 +8,7 @@ import org.communityplatform.testing.TestPlatform.Req;
 import org.communityplatform.testing.TestPlatform.Res;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -61,7 +62,8 @@ final class Fixture {
   /**
    * One platform for a test class, on {@link PlatformExtension}, with this module's test configuration
    * (cheap password hashing, a French-speaking organisation, chat keys) and the {@code profiles.account}
-   * stand-in; the helpers below act on it while the class runs. In each test class:
+   * stand-in; the helpers below act on it while the class runs, and the clock moved by {@link #advance} is
+   * put back after each test. In each test class:
    * {@code @RegisterExtension static final Fixture.PerClass P = Fixture.perClass();}
    */
   static PerClass perClass() {
@@ -78,7 +80,7 @@ final class Fixture {
   }
 
   /** Starts and stops the class's platform through {@link PlatformExtension}; see {@link #perClass()}. */
-  static final class PerClass implements BeforeAllCallback, AfterAllCallback, Supplier<TestPlatform> {
+  static final class PerClass implements BeforeAllCallback, AfterAllCallback, AfterEachCallback, Supplier<TestPlatform> {
     private final PlatformExtension platform;
 
     private PerClass(PlatformExtension platform) {
@@ -91,10 +93,15 @@ final class Fixture {
       current = accounts(platform.get());
     }
 
+    /** A test that moved the clock with {@link Fixture#advance} leaves it where it was for the next. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+      resetClock(platform.get());
+    }
+
     @Override
     public void afterAll(ExtensionContext context) {
       current = null;
-      resetClock(platform.get());
       platform.afterAll(context);
     }
 
@@ -238,11 +245,6 @@ final class Fixture {
 
   /** Checks the one error shape. */
   static Res assertError(Res r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    JsonObject body = r.json();
-    assertThat(body.getJsonObject("error").getString("code")).isNotBlank();
-    assertThat(body.getJsonObject("error").getString("message")).isNotBlank();
-    assertThat(body.getString("reqId")).isEqualTo(r.header("x-request-id"));
-    return r;
+    return r.assertError(status);
   }
 }

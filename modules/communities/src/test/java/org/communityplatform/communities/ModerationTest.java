@@ -4,16 +4,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import org.communityplatform.testing.TestPlatform;
-import org.communityplatform.testing.TestPlatform.Req;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,35 +24,18 @@ class ModerationTest {
   @RegisterExtension
   static final Fixture.PerClass P = Fixture.perClass();
 
-  @AfterEach
-  void clockBack() {
-    Fixture.resetClock(P.get());
-  }
-
-  private static TestPlatform p() {
-    return Fixture.platform();
-  }
-
-  private static String org() {
-    return "m" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  private static Req as(Req r, String org, String user) {
-    return r.org(org).bearer(Fixture.tokenOn(p(), user, new JsonObject().put("email", user + "@example.test").put("org", org)));
-  }
-
   private static String community(String org, String owner) {
-    Res r = as(p().post("/api/communities"), org, owner).json(new JsonObject().put("name", "Moderated")).send();
+    Res r = Fixture.as(Fixture.platform().post("/api/communities"), org, owner).json(new JsonObject().put("name", "Moderated")).send();
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return r.json().getString("id");
   }
 
   private static Res join(String org, String user, String c) {
-    return as(p().post("/api/v4/communities/" + c + "/join"), org, user).send();
+    return Fixture.as(Fixture.platform().post("/api/v4/communities/" + c + "/join"), org, user).send();
   }
 
   private static void role(String org, String c, String user, String role) {
-    Res r = as(p().patch("/api/communities/" + c + "/members"), org, "owner")
+    Res r = Fixture.as(Fixture.platform().patch("/api/communities/" + c + "/members"), org, "owner")
       .json(new JsonObject().put("targetUserId", user).put("role", role)).send();
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
   }
@@ -65,25 +45,25 @@ class ModerationTest {
     if (until != null) {
       body.put("expiresAt", until.toString());
     }
-    return as(p().post("/api/communities/" + c + "/bans"), org, by).json(body).send();
+    return Fixture.as(Fixture.platform().post("/api/communities/" + c + "/bans"), org, by).json(body).send();
   }
 
   private static Res invite(String org, String by, String c, String email) {
-    return as(p().post("/api/communities/" + c + "/invite"), org, by).json(new JsonObject().put("email", email)).send();
+    return Fixture.as(Fixture.platform().post("/api/communities/" + c + "/invite"), org, by).json(new JsonObject().put("email", email)).send();
   }
 
   private static Res accept(String org, String user, String c, String token) {
-    return as(p().post("/api/communities/" + c + "/invite/accept"), org, user).json(new JsonObject().put("token", token)).send();
+    return Fixture.as(Fixture.platform().post("/api/communities/" + c + "/invite/accept"), org, user).json(new JsonObject().put("token", token)).send();
   }
 
   private static long events(String org, String type) {
-    return p().sql("SELECT count(*) FROM platform.events WHERE org = $1 AND type = $2", org, type).get(0).getLong(0);
+    return Fixture.platform().sql("SELECT count(*) FROM platform.events WHERE org = $1 AND type = $2", org, type).get(0).getLong(0);
   }
 
   @Test
   void aBanKeepsAUserOutOfEveryWayInUntilItExpires() {
-    TestPlatform p = p();
-    String org = org();
+    TestPlatform p = Fixture.platform();
+    String org = Fixture.org();
     String c = community(org, "owner");
     String gated = community(org, "owner");
     Res toRequest = p.patch("/api/v2/admin/communities/" + gated).header("x-api-token", Fixture.apiTokenOf(p, org))
@@ -110,7 +90,7 @@ class ModerationTest {
     List<Row> audit = p.sql("SELECT action, target_id, scope_id FROM platform.audit_log WHERE org = $1 AND action LIKE 'community.member.%' "
       + "ORDER BY seq", org);
     assertThat(audit).extracting(r -> r.getString(0)).contains("community.member.removed", "community.member.banned");
-    JsonArray bans = as(p.get("/api/communities/" + c + "/bans"), org, "owner").send().json().getJsonArray("data");
+    JsonArray bans = Fixture.as(p.get("/api/communities/" + c + "/bans"), org, "owner").send().json().getJsonArray("data");
     assertThat(bans).hasSize(1);
     assertThat(bans.getJsonObject(0).getString("userId")).isEqualTo("bob");
 
@@ -119,7 +99,7 @@ class ModerationTest {
     Fixture.advance(p, Duration.between(p.clock().instant(), until).minusSeconds(60));
     assertThat(join(org, "bob", c).errorCode()).isEqualTo("banned");
     Fixture.advance(p, Duration.between(p.clock().instant(), until));
-    assertThat(as(p.get("/api/communities/" + c + "/bans"), org, "owner").send().json().getLong("total")).isZero();
+    assertThat(Fixture.as(p.get("/api/communities/" + c + "/bans"), org, "owner").send().json().getLong("total")).isZero();
     // the invite sent before the ban stays retired; one sent after it works now
     assertThat(accept(org, "bob", c, earlyToken).status()).isEqualTo(410);
     Res ok = accept(org, "bob", c, lateToken);
@@ -132,11 +112,11 @@ class ModerationTest {
     assertThat(ban(org, "owner", c, "bob", null).status()).isEqualTo(201);
     Fixture.advance(p, Duration.ofDays(400));
     assertThat(join(org, "bob", c).errorCode()).isEqualTo("banned");
-    Res lift = as(p.delete("/api/communities/" + c + "/bans/bob"), org, "owner").send();
+    Res lift = Fixture.as(p.delete("/api/communities/" + c + "/bans/bob"), org, "owner").send();
     assertThat(lift.status()).as(lift.toString()).isEqualTo(200);
     assertThat(events(org, "community.member.unbanned")).isEqualTo(1);
     assertThat(join(org, "bob", c).status()).isEqualTo(200);
-    Fixture.assertError(as(p.delete("/api/communities/" + c + "/bans/bob"), org, "owner").send(), 404);
+    Fixture.assertError(Fixture.as(p.delete("/api/communities/" + c + "/bans/bob"), org, "owner").send(), 404);
   }
 
   @Test
@@ -169,8 +149,8 @@ class ModerationTest {
 
   @Test
   void aModeratorCannotUndoABanOrMuteAboveTheirRank() {
-    TestPlatform p = p();
-    String org = org();
+    TestPlatform p = Fixture.platform();
+    String org = Fixture.org();
     String c = community(org, "owner");
     for (String u : List.of("ada", "mo", "mo2", "bob", "cy")) {
       assertThat(join(org, u, c).status()).isEqualTo(200);
@@ -180,71 +160,71 @@ class ModerationTest {
     role(org, c, "mo2", "moderator");
     // the owner bans an admin: the admin is out, but the ban remembers whom it was placed on
     assertThat(ban(org, "owner", c, "ada", null).status()).isEqualTo(201);
-    Res byMod = as(p.delete("/api/communities/" + c + "/bans/ada"), org, "mo").send();
+    Res byMod = Fixture.as(p.delete("/api/communities/" + c + "/bans/ada"), org, "mo").send();
     Fixture.assertError(byMod, 403);
     // nor can the moderator launder it by replacing it with a ban that ends in a second
     Fixture.assertError(ban(org, "mo", c, "ada", p.clock().instant().plusSeconds(1)), 403);
     assertThat(join(org, "ada", c).errorCode()).isEqualTo("banned");
     // a ban an admin placed on a plain member is the admin's decision: a moderator cannot lift it either
     assertThat(join(org, "cy", c).status()).isEqualTo(200);
-    assertThat(as(p.post("/api/communities/" + c + "/bans"), org, "owner").json(new JsonObject()
+    assertThat(Fixture.as(p.post("/api/communities/" + c + "/bans"), org, "owner").json(new JsonObject()
       .put("targetUserId", "zed").put("reason", "spam")).send().status()).isEqualTo(201);
-    Fixture.assertError(as(p.delete("/api/communities/" + c + "/bans/zed"), org, "mo").send(), 403);
+    Fixture.assertError(Fixture.as(p.delete("/api/communities/" + c + "/bans/zed"), org, "mo").send(), 403);
     // a moderator's own rank: one moderator lifts another's ban of a member
     assertThat(ban(org, "mo2", c, "bob", null).status()).isEqualTo(201);
-    assertThat(as(p.delete("/api/communities/" + c + "/bans/bob"), org, "mo").send().status()).isEqualTo(200);
+    assertThat(Fixture.as(p.delete("/api/communities/" + c + "/bans/bob"), org, "mo").send().status()).isEqualTo(200);
     // mutes alike: a mute the owner put on an admin stays until the owner lifts it
     for (String u : List.of("ada2", "al")) {
       assertThat(join(org, u, c).status()).isEqualTo(200);
       role(org, c, u, "admin");
     }
-    assertThat(as(p.post("/api/communities/" + c + "/mutes"), org, "owner")
+    assertThat(Fixture.as(p.post("/api/communities/" + c + "/mutes"), org, "owner")
       .json(new JsonObject().put("targetUserId", "ada2").put("reason", "calm down")).send().status()).isEqualTo(201);
-    Fixture.assertError(as(p.delete("/api/communities/" + c + "/mutes/ada2"), org, "mo").send(), 403);
-    Fixture.assertError(as(p.delete("/api/communities/" + c + "/mutes/ada2"), org, "al").send(), 403);
-    assertThat(as(p.delete("/api/communities/" + c + "/mutes/ada2"), org, "owner").send().status()).isEqualTo(200);
+    Fixture.assertError(Fixture.as(p.delete("/api/communities/" + c + "/mutes/ada2"), org, "mo").send(), 403);
+    Fixture.assertError(Fixture.as(p.delete("/api/communities/" + c + "/mutes/ada2"), org, "al").send(), 403);
+    assertThat(Fixture.as(p.delete("/api/communities/" + c + "/mutes/ada2"), org, "owner").send().status()).isEqualTo(200);
     // the owner lifts the admin's ban
-    assertThat(as(p.delete("/api/communities/" + c + "/bans/ada"), org, "owner").send().status()).isEqualTo(200);
+    assertThat(Fixture.as(p.delete("/api/communities/" + c + "/bans/ada"), org, "owner").send().status()).isEqualTo(200);
     assertThat(events(org, "community.member.unbanned")).isEqualTo(2);
   }
 
   @Test
   void aMuteBlocksPostingUntilItExpires() {
-    TestPlatform p = p();
-    String org = org();
+    TestPlatform p = Fixture.platform();
+    String org = Fixture.org();
     String c = community(org, "owner");
     join(org, "mo", c);
     join(org, "chatty", c);
     role(org, c, "mo", "moderator");
-    String earlier = as(p.post("/api/posts"), org, "chatty")
+    String earlier = Fixture.as(p.post("/api/posts"), org, "chatty")
       .json(new JsonObject().put("communityId", c).put("content", "before the mute")).send().json().getString("id");
     Instant until = p.clock().instant().plusSeconds(600);
-    Res mute = as(p.post("/api/communities/" + c + "/mutes"), org, "mo")
+    Res mute = Fixture.as(p.post("/api/communities/" + c + "/mutes"), org, "mo")
       .json(new JsonObject().put("targetUserId", "chatty").put("reason", "flooding").put("expiresAt", until.toString())).send();
     assertThat(mute.status()).as(mute.toString()).isEqualTo(201);
     JsonObject post = new JsonObject().put("communityId", c).put("content", "hello");
-    Res refused = as(p.post("/api/posts"), org, "chatty").json(post).send();
+    Res refused = Fixture.as(p.post("/api/posts"), org, "chatty").json(post).send();
     Fixture.assertError(refused, 403);
     assertThat(refused.errorCode()).isEqualTo("muted");
     // nor rewrite what was posted before
-    Res edit = as(p.patch("/api/posts/" + earlier), org, "chatty").json(new JsonObject().put("content", "edited while muted")).send();
+    Res edit = Fixture.as(p.patch("/api/posts/" + earlier), org, "chatty").json(new JsonObject().put("content", "edited while muted")).send();
     Fixture.assertError(edit, 403);
     assertThat(edit.errorCode()).isEqualTo("muted");
     // still a member
-    assertThat(as(p.get("/api/communities/" + c), org, "chatty").send().json().getString("role")).isEqualTo("member");
+    assertThat(Fixture.as(p.get("/api/communities/" + c), org, "chatty").send().json().getString("role")).isEqualTo("member");
     Fixture.advance(p, Duration.ofSeconds(600));
-    assertThat(as(p.post("/api/posts"), org, "chatty").json(post).send().status()).isEqualTo(201);
+    assertThat(Fixture.as(p.post("/api/posts"), org, "chatty").json(post).send().status()).isEqualTo(201);
     assertThat(events(org, "community.member.muted")).isEqualTo(1);
     // a moderator cannot mute or ban an admin; the owner can
     join(org, "ada", c);
     role(org, c, "ada", "admin");
-    Fixture.assertError(as(p.post("/api/communities/" + c + "/mutes"), org, "mo")
+    Fixture.assertError(Fixture.as(p.post("/api/communities/" + c + "/mutes"), org, "mo")
       .json(new JsonObject().put("targetUserId", "ada").put("reason", "x")).send(), 403);
     Fixture.assertError(ban(org, "mo", c, "ada", null), 403);
     Fixture.assertError(ban(org, "ada", c, "owner", null), 403);
-    assertThat(as(p.post("/api/communities/" + c + "/mutes"), org, "owner")
+    assertThat(Fixture.as(p.post("/api/communities/" + c + "/mutes"), org, "owner")
       .json(new JsonObject().put("targetUserId", "ada").put("reason", "x")).send().status()).isEqualTo(201);
-    Res unmute = as(p.delete("/api/communities/" + c + "/mutes/ada"), org, "owner").send();
+    Res unmute = Fixture.as(p.delete("/api/communities/" + c + "/mutes/ada"), org, "owner").send();
     assertThat(unmute.status()).isEqualTo(200);
     // an expiry in the past is refused
     Fixture.assertError(ban(org, "owner", c, "chatty", p.clock().instant().minusSeconds(1)), 400);
@@ -252,22 +232,22 @@ class ModerationTest {
 
   @Test
   void theAuditRouteShowsTheCommunitysActsToOwnersAndAdminsOnly() {
-    TestPlatform p = p();
-    String org = org();
+    TestPlatform p = Fixture.platform();
+    String org = Fixture.org();
     String c = community(org, "owner");
     join(org, "ada", c);
     join(org, "mo", c);
     join(org, "m", c);
     role(org, c, "ada", "admin");
     role(org, c, "mo", "moderator");
-    Res rename = as(p.patch("/api/communities/" + c), org, "ada").json(new JsonObject().put("name", "Renamed")).send();
+    Res rename = Fixture.as(p.patch("/api/communities/" + c), org, "ada").json(new JsonObject().put("name", "Renamed")).send();
     assertThat(rename.status()).isEqualTo(200);
-    assertThat(as(p.delete("/api/communities/" + c + "/members"), org, "owner")
+    assertThat(Fixture.as(p.delete("/api/communities/" + c + "/members"), org, "owner")
       .json(new JsonObject().put("targetUserId", "m")).send().status()).isEqualTo(200);
     String other = community(org, "owner");
     role(org, other, "owner", "owner");
 
-    Res audit = as(p.get("/api/communities/" + c + "/audit?limit=2"), org, "ada").send();
+    Res audit = Fixture.as(p.get("/api/communities/" + c + "/audit?limit=2"), org, "ada").send();
     assertThat(audit.status()).as(audit.toString()).isEqualTo(200);
     assertThat(audit.json().getLong("total")).isEqualTo(4);
     JsonArray page = audit.json().getJsonArray("data");
@@ -278,16 +258,16 @@ class ModerationTest {
     assertThat(renamed.getString("actor")).isEqualTo("ada");
     assertThat(renamed.getJsonObject("before").getString("name")).isEqualTo("Moderated");
     assertThat(renamed.getJsonObject("after").getString("name")).isEqualTo("Renamed");
-    JsonArray older = as(p.get("/api/communities/" + c + "/audit?limit=2&cursor=" + audit.json().getString("nextCursor")),
+    JsonArray older = Fixture.as(p.get("/api/communities/" + c + "/audit?limit=2&cursor=" + audit.json().getString("nextCursor")),
       org, "owner").send().json().getJsonArray("data");
     assertThat(older).extracting(o -> ((JsonObject) o).getString("action"))
       .containsExactly("community.member.role_changed", "community.member.role_changed");
     // moderators, members and outsiders are refused; another community's entries never show
-    Fixture.assertError(as(p.get("/api/communities/" + c + "/audit"), org, "mo").send(), 403);
-    Fixture.assertError(as(p.get("/api/communities/" + c + "/audit"), org, "outsider").send(), 403);
+    Fixture.assertError(Fixture.as(p.get("/api/communities/" + c + "/audit"), org, "mo").send(), 403);
+    Fixture.assertError(Fixture.as(p.get("/api/communities/" + c + "/audit"), org, "outsider").send(), 403);
     // the same user id in another organisation finds no such community
-    Fixture.assertError(as(p.get("/api/communities/" + c + "/audit"), "elsewhere", "ada").send(), 404);
-    assertThat(as(p.get("/api/communities/" + other + "/audit"), org, "owner").send().json().getJsonArray("data"))
+    Fixture.assertError(Fixture.as(p.get("/api/communities/" + c + "/audit"), "elsewhere", "ada").send(), 404);
+    assertThat(Fixture.as(p.get("/api/communities/" + other + "/audit"), org, "owner").send().json().getJsonArray("data"))
       .allMatch(o -> other.equals(((JsonObject) o).getString("scopeId")));
     // the chain still verifies with every entry the module wrote
     Res verify = p.get("/api/admin/audit/verify").org(org)
@@ -299,17 +279,17 @@ class ModerationTest {
 
   @Test
   void theModerateAddressRemovesAPostWithItsEventAndAuditEntry() {
-    TestPlatform p = p();
-    String org = org();
+    TestPlatform p = Fixture.platform();
+    String org = Fixture.org();
     String c = community(org, "owner");
     join(org, "mo", c);
     join(org, "ada", c);
     join(org, "w", c);
     role(org, c, "mo", "moderator");
     role(org, c, "ada", "admin");
-    String post = as(p.post("/api/posts"), org, "w").json(new JsonObject().put("communityId", c).put("content", "bad"))
+    String post = Fixture.as(p.post("/api/posts"), org, "w").json(new JsonObject().put("communityId", c).put("content", "bad"))
       .send().json().getString("id");
-    String adminPost = as(p.post("/api/posts"), org, "ada").json(new JsonObject().put("communityId", c).put("content", "ok"))
+    String adminPost = Fixture.as(p.post("/api/posts"), org, "ada").json(new JsonObject().put("communityId", c).put("content", "ok"))
       .send().json().getString("id");
     var bus = p.platform().vertx().eventBus();
     JsonObject info = TestPlatform.await(bus.<JsonObject>request("communities.postInfo",
@@ -323,7 +303,7 @@ class ModerationTest {
     JsonObject moderate = new JsonObject().put("org", org).put("actorId", "mo").put("reqId", "r-1").put("communityId", c)
       .put("action", "remove_post").put("postId", post).put("reason", "spam");
     assertThat(TestPlatform.await(bus.<JsonObject>request("communities.moderate", moderate)).body().getBoolean("done")).isTrue();
-    Fixture.assertError(as(p.get("/api/posts/" + post), org, "owner").send(), 404);
+    Fixture.assertError(Fixture.as(p.get("/api/posts/" + post), org, "owner").send(), 404);
     assertThat(events(org, "post.deleted")).isEqualTo(1);
     assertThat(p.sql("SELECT req_id FROM platform.audit_log WHERE org = $1 AND action = 'community.post.removed'", org)
       .get(0).getString(0)).isEqualTo("r-1");
@@ -347,14 +327,14 @@ class ModerationTest {
 
   @Test
   void aWriteThatFailsLeavesNoEvent() {
-    TestPlatform p = p();
-    String org = org();
+    TestPlatform p = Fixture.platform();
+    String org = Fixture.org();
     String c = community(org, "owner");
     long created = events(org, "community.created");
     assertThat(created).isEqualTo(1);
     assertThat(events(org, "community.member.joined")).isEqualTo(1);
     // the only owner cannot demote themselves: the statement fails inside the transaction, no event stays
-    Res last = as(p.patch("/api/communities/" + c + "/members"), org, "owner")
+    Res last = Fixture.as(p.patch("/api/communities/" + c + "/members"), org, "owner")
       .json(new JsonObject().put("targetUserId", "owner").put("role", "member")).send();
     Fixture.assertError(last, 409);
     assertThat(events(org, "community.member.role_changed")).isZero();
@@ -376,7 +356,7 @@ class ModerationTest {
     String requestId = join(org, "late", c).json().getJsonArray("joinRequests").getJsonObject(0).getString("joinRequestId");
     p.sql("INSERT INTO communities.bans (community_id, user_id, org, reason, banned_by, created_at) "
       + "VALUES ($1::uuid, 'late', $2, 'meanwhile', 'owner', now() - interval '1 day')", c, org);
-    Res approve = as(p.post("/api/v4/communities/" + c + "/join-requests/" + requestId + "/approve"), org, "owner").send();
+    Res approve = Fixture.as(p.post("/api/v4/communities/" + c + "/join-requests/" + requestId + "/approve"), org, "owner").send();
     Fixture.assertError(approve, 403);
     assertThat(events(org, "community.join_request.approved")).isZero();
     assertThat(p.sql("SELECT status FROM communities.join_requests WHERE id = $1::uuid", requestId).get(0).getString(0))

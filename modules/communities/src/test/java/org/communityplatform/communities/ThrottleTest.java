@@ -1,15 +1,11 @@
 package org.communityplatform.communities;
 
 import io.vertx.core.json.JsonObject;
-import org.communityplatform.testing.TestPlatform;
-import org.communityplatform.testing.TestPlatform.Req;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,38 +24,21 @@ class ThrottleTest {
       .put("communityJoinSecretPerClient", new JsonObject().put("max", 60).put("windowSeconds", 900)))
     .put("modules", new JsonObject().put("communities", new JsonObject().put("joinSecretSlowdownMs", SLOWDOWN_MS))));
 
-  @AfterEach
-  void clockBack() {
-    Fixture.resetClock(P.get());
-  }
-
-  private static TestPlatform p() {
-    return Fixture.platform();
-  }
-
-  private static String org() {
-    return "t" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  private static Req as(Req r, String org, String user) {
-    return r.org(org).bearer(Fixture.tokenOn(p(), user, new JsonObject().put("email", user + "@example.test").put("org", org)));
-  }
-
   private static String community(String org, JsonObject admin) {
-    Res r = as(p().post("/api/communities"), org, "owner").json(new JsonObject().put("name", "Guarded")).send();
+    Res r = Fixture.as(Fixture.platform().post("/api/communities"), org, "owner").json(new JsonObject().put("name", "Guarded")).send();
     String c = r.json().getString("id");
-    Res patched = p().patch("/api/v2/admin/communities/" + c).header("x-api-token", Fixture.apiTokenOf(p(), org)).json(admin).send();
+    Res patched = Fixture.platform().patch("/api/v2/admin/communities/" + c).header("x-api-token", Fixture.apiTokenOf(Fixture.platform(), org)).json(admin).send();
     assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
     return c;
   }
 
   private static Res join(String org, String user, String c, JsonObject body) {
-    return as(p().post("/api/v4/communities/" + c + "/join"), org, user).json(body).send();
+    return Fixture.as(Fixture.platform().post("/api/v4/communities/" + c + "/join"), org, user).json(body).send();
   }
 
   @Test
   void theSixthWrongJoinPasswordIsRefusedWithRetryAfter() {
-    String org = org();
+    String org = Fixture.org();
     String c = community(org, new JsonObject().put("password", "open sesame"));
     for (int i = 1; i <= 5; i++) {
       Res wrong = join(org, "guesser", c, new JsonObject().put("password", "guess " + i));
@@ -76,13 +55,13 @@ class ThrottleTest {
     assertThat(join(org, "guesser", c, new JsonObject().put("password", "open sesame")).status()).isEqualTo(429);
     // someone else is not locked out by the guesser
     assertThat(join(org, "friend", c, new JsonObject().put("password", "open sesame")).status()).isEqualTo(200);
-    Fixture.advance(p(), Duration.ofSeconds(900));
+    Fixture.advance(Fixture.platform(), Duration.ofSeconds(900));
     assertThat(join(org, "guesser", c, new JsonObject().put("password", "open sesame")).status()).isEqualTo(200);
   }
 
   @Test
   void aCommunityGuessedAtTooOftenSlowsDownButNeverLocksOutTheRightPassword() {
-    String org = org();
+    String org = Fixture.org();
     String c = community(org, new JsonObject().put("password", "open sesame"));
     // 50 wrong passwords from 10 users (5 each) reach the community's ceiling
     for (int u = 0; u < 10; u++) {
@@ -105,7 +84,7 @@ class ThrottleTest {
 
   @Test
   void joinCodesGuessedFromOneAddressAreRefusedThere() {
-    String org = org();
+    String org = Fixture.org();
     String c = community(org, new JsonObject().put("memberRequirements", new io.vertx.core.json.JsonArray()
       .add(new JsonObject().put("type", "code").put("code", "K-42"))));
     // 60 wrong codes from one address (12 users, 5 each) exhaust that address's allowance
@@ -122,15 +101,15 @@ class ThrottleTest {
 
   @Test
   void guessedInviteTokensAreThrottled() {
-    String org = org();
-    Res r = as(p().post("/api/communities"), org, "owner").json(new JsonObject().put("name", "Invites")).send();
+    String org = Fixture.org();
+    Res r = Fixture.as(Fixture.platform().post("/api/communities"), org, "owner").json(new JsonObject().put("name", "Invites")).send();
     String c = r.json().getString("id");
     for (int i = 0; i < 10; i++) {
-      Res miss = as(p().post("/api/communities/" + c + "/invite/accept"), org, "guesser")
+      Res miss = Fixture.as(Fixture.platform().post("/api/communities/" + c + "/invite/accept"), org, "guesser")
         .json(new JsonObject().put("token", "not-a-real-token-" + i)).send();
       assertThat(miss.status()).isEqualTo(404);
     }
-    Res over = as(p().post("/api/communities/" + c + "/invite/accept"), org, "guesser")
+    Res over = Fixture.as(Fixture.platform().post("/api/communities/" + c + "/invite/accept"), org, "guesser")
       .json(new JsonObject().put("token", "not-a-real-token-x")).send();
     Fixture.assertError(over, 429);
     assertThat(over.header("Retry-After")).isNotNull();
@@ -138,32 +117,32 @@ class ThrottleTest {
 
   @Test
   void postsCarryRateLimitHeadersThatCountDownToA429() {
-    String org = org();
-    Res r = as(p().post("/api/communities"), org, "owner").json(new JsonObject().put("name", "Busy")).send();
+    String org = Fixture.org();
+    Res r = Fixture.as(Fixture.platform().post("/api/communities"), org, "owner").json(new JsonObject().put("name", "Busy")).send();
     String c = r.json().getString("id");
     JsonObject post = new JsonObject().put("communityId", c).put("content", "hi");
     for (int i = 1; i <= 3; i++) {
-      Res ok = as(p().post("/api/posts"), org, "owner").json(post).send();
+      Res ok = Fixture.as(Fixture.platform().post("/api/posts"), org, "owner").json(post).send();
       assertThat(ok.status()).isEqualTo(201);
       assertThat(ok.header("RateLimit-Policy")).isEqualTo("\"communityPostsPerUser\";q=3;w=60");
       assertThat(ok.header("RateLimit")).startsWith("\"communityPostsPerUser\";r=" + (3 - i) + ";t=");
     }
-    Res over = as(p().post("/api/posts"), org, "owner").json(post).send();
+    Res over = Fixture.as(Fixture.platform().post("/api/posts"), org, "owner").json(post).send();
     Fixture.assertError(over, 429);
     assertThat(over.header("Retry-After")).isNotNull();
     assertThat(over.header("RateLimit")).contains(";r=0;");
     // an error of a limited operation carries the headers too
-    Res refused = as(p().post("/api/posts"), org, "outsider").json(post).send();
+    Res refused = Fixture.as(Fixture.platform().post("/api/posts"), org, "outsider").json(post).send();
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.header("RateLimit-Policy")).isNotNull();
     assertThat(refused.header("RateLimit")).isNotNull();
     // joins and invites are limited too
-    assertThat(as(p().post("/api/v4/communities/" + c + "/join"), org, "joiner").send().header("RateLimit-Policy"))
+    assertThat(Fixture.as(Fixture.platform().post("/api/v4/communities/" + c + "/join"), org, "joiner").send().header("RateLimit-Policy"))
       .contains("communityJoins");
-    assertThat(as(p().post("/api/communities/" + c + "/invite"), org, "owner")
+    assertThat(Fixture.as(Fixture.platform().post("/api/communities/" + c + "/invite"), org, "owner")
       .json(new JsonObject().put("email", "x@example.test")).send().header("RateLimit")).contains("communityInvites");
     // the next window admits again
-    Fixture.advance(p(), Duration.ofSeconds(60));
-    assertThat(as(p().post("/api/posts"), org, "owner").json(post).send().status()).isEqualTo(201);
+    Fixture.advance(Fixture.platform(), Duration.ofSeconds(60));
+    assertThat(Fixture.as(Fixture.platform().post("/api/posts"), org, "owner").json(post).send().status()).isEqualTo(201);
   }
 }

@@ -22,7 +22,6 @@ final class EventsVerticle extends ApiVerticle {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventsVerticle.class);
 
-  private final ModuleContext ctx;
   private final Settings settings;
   private EventStore store;
   private WebhookWorker worker;
@@ -30,13 +29,8 @@ final class EventsVerticle extends ApiVerticle {
   private final List<Long> timers = new ArrayList<>();
 
   EventsVerticle(ModuleContext ctx, Settings settings) {
-    this.ctx = ctx;
+    super(ctx);
     this.settings = settings;
-  }
-
-  @Override
-  protected String moduleName() {
-    return "events";
   }
 
   @Override

@@ -7,17 +7,11 @@ import org.communityplatform.core.module.ModuleContext;
 /** Serves the moderation module's operations over the bus; the work is in the *Ops classes. */
 final class ModerationVerticle extends ApiVerticle {
 
-  private final ModuleContext ctx;
   private Env env;
   private long askTimeoutMs = 5000;
 
   ModerationVerticle(ModuleContext ctx) {
-    this.ctx = ctx;
-  }
-
-  @Override
-  protected String moduleName() {
-    return "moderation";
+    super(ctx);
   }
 
   @Override
@@ -27,12 +21,8 @@ final class ModerationVerticle extends ApiVerticle {
 
   @Override
   protected Future<?> setUp() {
-    Settings settings;
-    try {
-      settings = new Settings(ctx.config());
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
+    // a setting out of range throws: ApiVerticle fails the deployment with it
+    Settings settings = new Settings(ctx.config());
     askTimeoutMs = settings.askTimeoutMs;
     env = new Env(ctx.pool(), new Places(this::ask), ctx.events(), ctx.audit(), ctx.throttle(), ctx.clock(), settings);
     return Future.succeededFuture();

@@ -114,6 +114,26 @@ final class Env {
   }
 
   /**
+   * Puts the profile of the user each row of {@code list.data} names in {@code idField} under {@code into}
+   * (one {@code profiles.lookup} for the page), as the viewer may see it ({@link Views#profileFor}: emails
+   * for the viewer's own row, for page owners and admins ({@code viewerRole}) and organisation admins).
+   */
+  Future<JsonObject> withProfiles(String org, JsonObject list, String idField, String into, String viewer,
+                                  String viewerRole, boolean orgAdmin) {
+    JsonArray data = list.getJsonArray("data");
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    data.forEach(o -> ids.add(((JsonObject) o).getString(idField)));
+    return profiles(org, ids, viewer, orgAdmin || Roles.manager(viewerRole)).map(profiles -> {
+      data.forEach(o -> {
+        JsonObject row = (JsonObject) o;
+        Object p = profiles.getValue(row.getString(idField));
+        row.put(into, Views.profileFor(p, row.getString(idField), viewer, viewerRole, orgAdmin));
+      });
+      return list;
+    });
+  }
+
+  /**
    * The list answer of a slice fetched with {@link Paging#fetch()} rows: at most {@code limit} rows,
    * the total, and {@code nextCursor} (the key of the last row answered) when more rows follow.
    */

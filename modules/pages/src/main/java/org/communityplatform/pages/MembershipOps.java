@@ -1,16 +1,13 @@
 package org.communityplatform.pages;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
 import org.communityplatform.core.paging.Paging;
 
-import java.util.LinkedHashSet;
 import java.util.Locale;
-import java.util.Set;
 import java.util.UUID;
 
 /** Memberships (document 000, "Membership"): join, leave, the members list, roles and removal. */
@@ -121,20 +118,9 @@ final class MembershipOps {
         viewerRole[0] = a.role();
         return store.listMembers(env.pool, req.org(), id, role, after, paging.fetch(), paging.offset());
       })
-      .compose(s -> {
-        JsonObject list = Env.result(paging, s, Cursors::members, Views::publicMember);
-        JsonArray data = list.getJsonArray("data");
-        Set<String> ids = new LinkedHashSet<>();
-        data.forEach(o -> ids.add(((JsonObject) o).getString("userId")));
-        return env.profiles(req.org(), ids, viewer, orgAdmin || Roles.manager(viewerRole[0])).map(profiles -> {
-          data.forEach(o -> {
-            JsonObject row = (JsonObject) o;
-            Object p = profiles.getValue(row.getString("userId"));
-            row.put("profile", Views.profileFor(p, row.getString("userId"), viewer, viewerRole[0], orgAdmin));
-          });
-          return ApiReply.ok(list);
-        });
-      });
+      .compose(s -> env.withProfiles(req.org(), Env.result(paging, s, Cursors::members, Views::publicMember), "userId", "profile", viewer,
+        viewerRole[0], orgAdmin))
+      .map(ApiReply::ok);
   }
 
   /** Sets a member's role to admin or member (owner only). */

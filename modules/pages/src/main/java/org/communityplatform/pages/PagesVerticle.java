@@ -10,16 +10,10 @@ import java.util.function.Consumer;
 /** Serves the page operations of the contract and the module's internal addresses over the bus. */
 final class PagesVerticle extends ApiVerticle {
 
-  private final ModuleContext ctx;
   private Env env;
 
   PagesVerticle(ModuleContext ctx) {
-    this.ctx = ctx;
-  }
-
-  @Override
-  protected String moduleName() {
-    return "pages";
+    super(ctx);
   }
 
   @Override

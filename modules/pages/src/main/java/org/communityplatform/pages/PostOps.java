@@ -1,15 +1,12 @@
 package org.communityplatform.pages;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiReply;
 import org.communityplatform.core.bus.ApiRequest;
 import org.communityplatform.core.paging.Paging;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.UUID;
 
 /** Posts and announcements of a page (document 000). */
@@ -42,20 +39,9 @@ final class PostOps {
         viewerRole[0] = a.role();
         return posts.list(env.pool, req.org(), id, req.queryBool("announcement"), after, paging.fetch(), paging.offset());
       })
-      .compose(s -> {
-        JsonObject list = Env.result(paging, s, Cursors::posts, p -> p);
-        JsonArray data = list.getJsonArray("data");
-        Set<String> ids = new LinkedHashSet<>();
-        data.forEach(o -> ids.add(((JsonObject) o).getString("authorId")));
-        return env.profiles(req.org(), ids, viewer, orgAdmin || Roles.manager(viewerRole[0])).map(profiles -> {
-          data.forEach(o -> {
-            JsonObject row = (JsonObject) o;
-            Object p = profiles.getValue(row.getString("authorId"));
-            row.put("author", Views.profileFor(p, row.getString("authorId"), viewer, viewerRole[0], orgAdmin));
-          });
-          return ApiReply.ok(list);
-        });
-      });
+      .compose(s -> env.withProfiles(req.org(), Env.result(paging, s, Cursors::posts, p -> p), "authorId", "author", viewer,
+        viewerRole[0], orgAdmin))
+      .map(ApiReply::ok);
   }
 
   private Future<ApiReply> create(ApiRequest req) {

@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,13 +24,8 @@ import static org.communityplatform.pages.PagesTestSupport.token;
 class InvitationLifecycleTest {
 
   @RegisterExtension
-  static final PlatformExtension PLATFORM = PlatformExtension.create();
+  static final PlatformExtension PLATFORM = PlatformExtension.create().bind(t -> p = t);
   static TestPlatform p;
-
-  @BeforeAll
-  static void bind() {
-    p = PLATFORM.get();
-  }
 
   private static Res invite(String org, String pageId, String inviter, String email, String role) {
     JsonObject body = new JsonObject().put("email", email);

@@ -6,7 +6,6 @@ import org.communityplatform.core.bus.ApiVerticle;
 import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,13 +28,8 @@ import static org.communityplatform.pages.PagesTestSupport.token;
 class PageListsTest {
 
   @RegisterExtension
-  static final PlatformExtension PLATFORM = PlatformExtension.create();
+  static final PlatformExtension PLATFORM = PlatformExtension.create().bind(t -> p = t);
   static TestPlatform p;
-
-  @BeforeAll
-  static void bind() {
-    p = PLATFORM.get();
-  }
 
   /** Follows nextCursor from the first page to the end; {@code between} runs after each page with its rows. */
   private static List<String> walk(String org, String url, String idField, Consumer<JsonArray> between) {

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,13 +29,8 @@ import static org.communityplatform.pages.PagesTestSupport.token;
 class PageMembershipTest {
 
   @RegisterExtension
-  static final PlatformExtension PLATFORM = PlatformExtension.create();
+  static final PlatformExtension PLATFORM = PlatformExtension.create().bind(t -> p = t);
   static TestPlatform p;
-
-  @BeforeAll
-  static void bind() {
-    p = PLATFORM.get();
-  }
 
   private static <T> MessageConsumer<JsonObject> collect(String address, List<JsonObject> into) {
     return p.platform().vertx().eventBus().consumer(address, m -> into.add(m.body()));

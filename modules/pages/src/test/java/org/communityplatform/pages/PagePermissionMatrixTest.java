@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,13 +32,8 @@ class PagePermissionMatrixTest {
   @RegisterExtension
   static final PlatformExtension PLATFORM = PlatformExtension.with(new JsonObject().put("throttle", new JsonObject()
     .put("pageJoins", generous()).put("pageJoinsByAddress", generous())
-    .put("pageInvites", generous()).put("pageInvitesByAddress", generous())));
+    .put("pageInvites", generous()).put("pageInvitesByAddress", generous()))).bind(t -> p = t);
   static TestPlatform p;
-
-  @BeforeAll
-  static void bind() {
-    p = PLATFORM.get();
-  }
 
   /** A public page with an owner, an admin and two members, an open invitation of the owner's, a ban and a mute of m2. */
   static final class World {

@@ -5,7 +5,6 @@ import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,13 +32,8 @@ class PageRateLimitTest {
   static final PlatformExtension PLATFORM = PlatformExtension.with(new JsonObject().put("throttle", new JsonObject()
     .put("pagePosts", limit(3, 60)).put("pagePostsByAddress", limit(5, 60))
     .put("pageJoins", limit(2, 60)).put("pageJoinsByAddress", limit(50, 60))
-    .put("pageInvites", limit(2, 3600)).put("pageInvitesByAddress", limit(50, 3600))));
+    .put("pageInvites", limit(2, 3600)).put("pageInvitesByAddress", limit(50, 3600)))).bind(t -> p = t);
   static TestPlatform p;
-
-  @BeforeAll
-  static void bind() {
-    p = PLATFORM.get();
-  }
 
   @AfterEach
   void realTime() {

@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,13 +30,8 @@ import static org.communityplatform.pages.PagesTestSupport.token;
 class PagesApiTest {
 
   @RegisterExtension
-  static final PlatformExtension PLATFORM = PlatformExtension.create();
+  static final PlatformExtension PLATFORM = PlatformExtension.create().bind(t -> p = t);
   static TestPlatform p;
-
-  @BeforeAll
-  static void bind() {
-    p = PLATFORM.get();
-  }
 
   @Test
   void theContractServesEveryPageRouteAndIsValidOpenApi() {

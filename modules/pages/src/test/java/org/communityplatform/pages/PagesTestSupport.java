@@ -52,12 +52,7 @@ final class PagesTestSupport {
   }
 
   static void assertError(Res r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    JsonObject body = r.json();
-    assertThat(body).as(r.toString()).isNotNull();
-    assertThat(body.getJsonObject("error").getString("code")).isNotBlank();
-    assertThat(body.getJsonObject("error").getString("message")).isNotBlank();
-    assertThat(body.getString("reqId")).isEqualTo(r.header("x-request-id"));
+    r.assertError(status);
   }
 
   /** Waits (briefly) for an asynchronous effect, such as an event consumer's write. */

@@ -174,4 +174,15 @@ final class Fields {
     }
     return t.isEmpty() ? null : t;
   }
+
+  /**
+   * When the body has {@code field}, puts its value checked by {@code check} (one of the checks above,
+   * given the value and the field's name for the error) under {@code column}; absent fields are left out.
+   */
+  static void set(JsonObject body, String field, java.util.Map<String, Object> cols, String column,
+                  java.util.function.BiFunction<Object, String, Object> check) {
+    if (body.containsKey(field)) {
+      cols.put(column, check.apply(body.getValue(field), field));
+    }
+  }
 }

@@ -155,18 +155,10 @@ final class OwnProfileOps {
     JsonObject b = req.body();
     String org = req.org();
     Map<String, Object> cols = ProfilesStore.columns();
-    if (b.containsKey("displayName")) {
-      cols.put("name", Fields.displayName(b.getValue("displayName"), "displayName"));
-    }
-    if (b.containsKey("bio")) {
-      cols.put("bio", Fields.bio(b.getValue("bio"), "bio"));
-    }
-    if (b.containsKey("image")) {
-      cols.put("image", Fields.imageUrl(b.getValue("image"), "image"));
-    }
-    if (b.containsKey("phone")) {
-      cols.put("phone", Fields.phone(b.getValue("phone"), "phone"));
-    }
+    Fields.set(b, "displayName", cols, "name", Fields::displayName);
+    Fields.set(b, "bio", cols, "bio", Fields::bio);
+    Fields.set(b, "image", cols, "image", Fields::imageUrl);
+    Fields.set(b, "phone", cols, "phone", Fields::phone);
     for (String[] f : ACCOUNT_TEXT) {
       if (b.containsKey(f[0])) {
         cols.put(f[1], Fields.text(b, f[0], Integer.parseInt(f[2])));

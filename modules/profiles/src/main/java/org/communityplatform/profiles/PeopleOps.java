@@ -193,18 +193,10 @@ final class PeopleOps {
     JsonObject b = req.body();
     String org = req.org();
     Map<String, Object> cols = ProfilesStore.columns();
-    if (b.containsKey("displayName")) {
-      cols.put("name", Fields.displayName(b.getValue("displayName"), "displayName"));
-    }
-    if (b.containsKey("bio")) {
-      cols.put("bio", Fields.bio(b.getValue("bio"), "bio"));
-    }
-    if (b.containsKey("phoneNumber")) {
-      cols.put("phone", Fields.phone(b.getValue("phoneNumber"), "phoneNumber"));
-    }
-    if (b.containsKey("avatarUrl")) {
-      cols.put("image", Fields.imageUrl(b.getValue("avatarUrl"), "avatarUrl"));
-    }
+    Fields.set(b, "displayName", cols, "name", Fields::displayName);
+    Fields.set(b, "bio", cols, "bio", Fields::bio);
+    Fields.set(b, "phoneNumber", cols, "phone", Fields::phone);
+    Fields.set(b, "avatarUrl", cols, "image", Fields::imageUrl);
     return env.self(req).compose(row -> env.updateProfile(org, me, me, cols)).map(row -> {
       env.publish("user.updated", Views.event(org, row));
       return ApiReply.ok(Views.member(row, true));

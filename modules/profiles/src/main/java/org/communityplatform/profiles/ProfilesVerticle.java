@@ -7,19 +7,13 @@ import org.communityplatform.core.module.ModuleContext;
 /** Serves the profiles operations of the contract and the module's internal addresses over the bus. */
 final class ProfilesVerticle extends ApiVerticle {
 
-  private final ModuleContext ctx;
   private final ProfilesSettings settings;
   private Env env;
   private ProfileCache cache;
 
   ProfilesVerticle(ModuleContext ctx, ProfilesSettings settings) {
-    this.ctx = ctx;
+    super(ctx);
     this.settings = settings;
-  }
-
-  @Override
-  protected String moduleName() {
-    return "profiles";
   }
 
   @Override
