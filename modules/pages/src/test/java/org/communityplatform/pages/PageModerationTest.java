@@ -102,6 +102,29 @@ class PageModerationTest {
   }
 
   @Test
+  void aBannedUserCannotAcceptAnInvitationUntilTheBanIsLifted() {
+    String org = "ban-invite";
+    String id = create(p, org, "owner", page("Invited")).getString("id");
+    String path = PAGES + "/" + id;
+    try (FakeAccounts accounts = new FakeAccounts(p)) {
+      accounts.verify(org, "troll", "troll@example.org");
+      assertThat(p.post(path + "/bans").org(org).bearer(token(p, org, "owner"))
+        .json(new JsonObject().put("targetUserId", "troll").put("reason", "spam")).send().status()).isEqualTo(201);
+      // an invitation sent after the ban: its acceptance is refused while the ban holds
+      Res inv = p.post(path + "/invite").org(org).bearer(token(p, org, "owner"))
+        .json(new JsonObject().put("email", "troll@example.org")).send();
+      assertThat(inv.status()).as(inv.toString()).isEqualTo(201);
+      String accept = path + "/invitations/" + inv.json().getString("id") + "/accept";
+      Res refused = p.post(accept).org(org).bearer(token(p, org, "troll")).send();
+      assertError(refused, 403);
+      assertThat(refused.errorCode()).isEqualTo("banned");
+      assertThat(p.delete(path + "/bans/troll").org(org).bearer(token(p, org, "owner")).send().status()).isEqualTo(200);
+      Res accepted = p.post(accept).org(org).bearer(token(p, org, "troll")).send();
+      assertThat(accepted.status()).as(accepted.toString()).isEqualTo(201);
+    }
+  }
+
+  @Test
   void aMuteKeepsAMemberFromPostingUntilItExpires() {
     String org = "mute";
     String id = create(p, org, "owner", page("Muting")).getString("id");
