@@ -2,6 +2,7 @@
 #   docker build -t community-platform .
 #   docker run -p 8080:8080 -e PLATFORM_DB_URL=postgresql://user:pw@db:5432/platform community-platform
 # Without PLATFORM_DB_URL it starts an embedded PostgreSQL with its data in /data (mount a volume).
+# .git is not sent to the build (.dockerignore): /api/health and --version say "unknown" for the commit.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -12,6 +13,9 @@ COPY modules/backlog/pom.xml modules/backlog/
 COPY modules/pages/pom.xml modules/pages/
 COPY modules/profiles/pom.xml modules/profiles/
 COPY modules/communities/pom.xml modules/communities/
+COPY modules/moderation/pom.xml modules/moderation/
+COPY modules/chatsync/pom.xml modules/chatsync/
+COPY modules/events/pom.xml modules/events/
 COPY app/pom.xml app/
 COPY bench/pom.xml bench/
 RUN mvn -B -q -pl app -am dependency:go-offline -DexcludeReactor=true || true
@@ -34,5 +38,5 @@ EXPOSE 8080
 # ready = database reachable, modules deployed, not stopping
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/health/ready > /dev/null || exit 1
-# exec form: the JVM is PID 1's child-free process and receives SIGTERM itself (graceful drain)
+# exec form: the JVM is PID 1 and receives SIGTERM itself (graceful drain, shutdown.* keys)
 ENTRYPOINT ["java", "-jar", "/opt/community-platform/community-platform.jar"]

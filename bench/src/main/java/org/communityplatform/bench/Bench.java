@@ -73,9 +73,20 @@ public final class Bench {
     }
   }
 
-  private void runEvents(Node platform, Endpoints endpoints, Results res) throws Exception {
+  /** The event log phase; returns its failures (counted in smoke mode). */
+  private int runEvents(Node platform, Endpoints endpoints, Results res) throws Exception {
     run.say("event log: write cost (log on vs off) and SSE fan-out:");
     EventsPhase phase = new EventsPhase(run);
+    try {
+      return phase.measure(platform, endpoints, res);
+    } finally {
+      phase.close();
+    }
+  }
+
+  private void runAudit(Node platform, Endpoints endpoints, Results res) throws Exception {
+    run.say("audit log: write cost (log on vs off, same run):");
+    AuditPhase phase = new AuditPhase(run);
     try {
       phase.measure(platform, endpoints, res);
     } finally {
@@ -120,9 +131,15 @@ public final class Bench {
     Checks checks = new Checks(run);
     int failures = checks.checkAll(platform, baseline, endpoints, res);
     boolean events = o.events != null ? o.events : !o.smoke;
+    boolean audit = o.audit != null ? o.audit : !o.smoke;
     if (o.smoke) {
       if (events) {
-        runEvents(platform, endpoints, res);
+        failures += runEvents(platform, endpoints, res);
+      }
+      if (audit) {
+        runAudit(platform, endpoints, res);
+        failures += res.auditCost.isEmpty() ? 1 : 0;
+        run.say("%s", ResultsWriter.auditSection(res));
       }
       if (o.cluster) {
         failures += new ClusterPhase(run).smoke(modules, endpoints.list.get(0)) ? 0 : 1;
@@ -149,6 +166,9 @@ public final class Bench {
     }
     if (events) {
       runEvents(platform, endpoints, res);
+    }
+    if (audit) {
+      runAudit(platform, endpoints, res);
     }
     platform.stop();
 

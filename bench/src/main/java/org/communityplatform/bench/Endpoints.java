@@ -113,8 +113,37 @@ final class Endpoints {
     }
     try {
       Object c = findKey(new JsonObject(r.body()), "nextCursor");
-      return c instanceof String && !((String) c).isBlank() ? (String) c : null;
+      if (c instanceof String && !((String) c).isBlank()) {
+        return (String) c;
+      }
     } catch (RuntimeException e) {
+      // not JSON: fall through
+    }
+    return keysetCursor(run, community, deepPage);
+  }
+
+  /**
+   * A directory answered by page number carries no cursor (only keyset pages do): the cursor of page
+   * {@code deepPage} is then written as the communities module writes it ("m2*", the unit separator,
+   * the join number {@code seq} of the last member of the page before, base64url without padding),
+   * that number read from the bench's database. The request measured is the same keyset read a client
+   * following {@code nextCursor} makes.
+   */
+  private static String keysetCursor(Run run, String community, int deepPage) {
+    String sql = "SELECT seq FROM communities.members WHERE community_id = ?::uuid ORDER BY seq OFFSET ? LIMIT 1";
+    try (java.sql.Connection c = run.pg.connect(); java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+      st.setString(1, community);
+      st.setLong(2, (long) (deepPage - 1) * LIMIT - 1);
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        String raw = "m2*" + '\u001F' + rs.getLong(1);
+        return java.util.Base64.getUrlEncoder().withoutPadding()
+          .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    } catch (java.sql.SQLException e) {
+      run.say("  no seq for page %d of the directory: %s", deepPage, e.getMessage());
       return null;
     }
   }

@@ -19,6 +19,8 @@ final class Options {
   boolean embeddedStartup = true;
   /** The event log phase ({@link EventsPhase}): on in a full run; in smoke mode only with --events. */
   Boolean events;
+  /** The audit log phase ({@link AuditPhase}): on in a full run; in smoke mode only with --audit. */
+  Boolean audit;
   Path root = Path.of("").toAbsolutePath();
   Path jar;
   Path work;
@@ -57,6 +59,8 @@ final class Options {
         case "--no-embedded-startup" -> o.embeddedStartup = false;
         case "--events" -> o.events = true;
         case "--no-events" -> o.events = false;
+        case "--audit" -> o.audit = true;
+        case "--no-audit" -> o.audit = false;
         case "--root" -> o.root = Path.of(args[++i]).toAbsolutePath();
         case "--jar" -> o.jar = Path.of(args[++i]).toAbsolutePath();
         case "--work" -> o.work = Path.of(args[++i]).toAbsolutePath();
@@ -101,6 +105,8 @@ final class Options {
                                 and its rows share the search index with the 100k organisation's)
         --events | --no-events  run / skip the event log phase: write throughput with the log on and off,
                                 SSE fan-out latency (full: on, 1,000 streams; smoke: off, with --events 100 streams)
+        --audit | --no-audit    run / skip the audit log phase: an audited write (community PATCH) and POST /api/posts
+                                with the audit log on and off (full: on; smoke: off, with --audit 3 s loads)
         --no-embedded-startup   skip the start-up measurement of the platform's own embedded mode
         --only a,b              measure only these endpoints (keys as printed)
         --platform-jvm "OPTS"   JVM options for the platform nodes (default: none, as the README runs it)

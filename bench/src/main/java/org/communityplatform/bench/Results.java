@@ -38,6 +38,19 @@ final class Results {
   String clusterRss;
   long[] clusterSeq;
   String clusterNote;
+  /** {@code POST /api/posts} req/s with the event log on and off ({@link EventsPhase}); -1: not measured. */
+  double postsLogOn = -1;
+  double postsLogOff = -1;
+  /** SSE fan-out: streams asked for and open, arrivals expected and counted, commit-to-arrival ms. */
+  int fanOutWanted;
+  int fanOutOpen;
+  long fanOutExpected;
+  long fanOutArrivals;
+  long fanOutP50 = -1;
+  long fanOutP99 = -1;
+  long fanOutMax = -1;
+  /** Lines of the audit log phase (req/s with the log and without, same run); empty when not run. */
+  List<String> auditCost = new java.util.ArrayList<>();
   double totalSeconds;
   String loadBefore = Procs.loadAvg();
 
@@ -170,7 +183,28 @@ final class Results {
     t.row("people search over 100,000 profiles, p99 at moderate load", "< 50 ms",
       peopleModerate == null ? "not measured" : Report.ms(peopleModerate.p99()) + " ms at " + Report.num(peopleModerate.rps()) + " req/s",
       peopleModerate == null ? "?" : yes(peopleModerate.p99() > 0 && peopleModerate.p99() < 50_000));
+    eventTargets(t);
     return t;
+  }
+
+  /** Issue 13's two goals: the log's cost on the write path, and SSE fan-out to 1,000 streams. */
+  void eventTargets(Report t) {
+    String write = "POST /api/posts req/s with the event log vs without (same run, alternated)";
+    if (postsLogOn >= 0 && postsLogOff > 0) {
+      double r = postsLogOn / postsLogOff;
+      t.row(write, ">= 0.9x", String.format(Locale.ROOT, "%.2fx (%s vs %s req/s)", r, Report.num(postsLogOn),
+        Report.num(postsLogOff)), yes(r >= 0.9));
+    } else {
+      t.row(write, ">= 0.9x", "not measured", "?");
+    }
+    String fan = "SSE fan-out to 1,000 streams, commit-to-arrival p99";
+    if (fanOutP99 >= 0) {
+      boolean all = fanOutOpen >= 1000 && fanOutArrivals >= fanOutExpected;
+      t.row(fan, "< 250 ms", String.format(Locale.ROOT, "%d ms (p50 %d ms, max %d ms; %d of %d streams open, %d of %d arrivals)",
+        fanOutP99, fanOutP50, fanOutMax, fanOutOpen, fanOutWanted, fanOutArrivals, fanOutExpected), yes(all && fanOutP99 < 250));
+    } else {
+      t.row(fan, "< 250 ms", "not measured", "?");
+    }
   }
 
   private void ratioTarget(Report t, String key, String label, double goal) {

@@ -120,6 +120,7 @@ final class ResultsWriter {
       m.append("\n### JFR profiles (execution samples of the platform process)\n\n");
       res.profiles.forEach((k, v) -> m.append("#### ").append(k).append("\n\n```\n").append(v).append("```\n\n"));
     }
+    m.append(auditSection(res));
     if (!run.notes.isEmpty()) {
       m.append("\n### Notes\n\n");
       run.notes.forEach(n -> m.append("- ").append(n).append('\n'));
@@ -172,6 +173,20 @@ final class ResultsWriter {
     } catch (Exception e) {
       return "?";
     }
+  }
+
+  /**
+   * The audit log's write cost (issue 14): the same writes on a node with {@code audit.enabled} true and
+   * on one with it false, same run, alternated; a line saying it was not measured when the phase did not run.
+   */
+  static String auditSection(Results res) {
+    StringBuilder m = new StringBuilder("\n### Audit log write cost\n\n");
+    if (res.auditCost.isEmpty()) {
+      return m.append("not measured (--no-audit)\n").toString();
+    }
+    res.auditCost.forEach(l -> m.append("- ").append(l).append('\n'));
+    return m.append("\nThe audited write appends one hash-chained entry per request under its organisation's chain lock;"
+      + " POST /api/posts writes none and is the control (a ratio near 1.00x).\n").toString();
   }
 
   static String vmName() {

@@ -159,7 +159,7 @@ public final class Platform {
         outbox.usePublicUrl(http::publicUrl);
         outbox.start();
         events = new EventLog(config.getJsonObject("events").getJsonObject("log").getBoolean("enabled", true));
-        audit = new AuditLog(clock);
+        audit = new AuditLog(clock, config.getJsonObject("audit").getBoolean("enabled", true));
         throttle = new Throttle(database.pool(), clock, config.getJsonObject("throttle"));
         vertx.setPeriodic(3_600_000, id -> throttle.purge().onFailure(e -> LOG.debug("throttle purge: {}", e.toString())));
         return deployment.deploy();

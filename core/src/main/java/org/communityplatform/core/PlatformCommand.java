@@ -66,10 +66,11 @@ public final class PlatformCommand implements Callable<Integer> {
     // "platform ready in" is what scripts and the cluster tests wait for: keep the phrase
     LOG.info("platform ready in {} ms: community-platform {}", (System.nanoTime() - t0) / 1_000_000, BuildInfo.current().describe());
     long drain = platform.config().getJsonObject("shutdown").getLong("drainSeconds", 20L);
+    long notice = platform.config().getJsonObject("shutdown").getLong("readinessDelaySeconds", 0L);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stop requested: draining requests in flight (up to {} s)", drain);
       try {
-        platform.stop().toCompletionStage().toCompletableFuture().get(drain + 60, TimeUnit.SECONDS);
+        platform.stop().toCompletionStage().toCompletableFuture().get(notice + drain + 60, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warn("shutdown did not complete cleanly: {}", e.toString());
       }

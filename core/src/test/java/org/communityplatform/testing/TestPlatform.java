@@ -292,9 +292,23 @@ public final class TestPlatform implements AutoCloseable {
   /** A clock tests can move. */
   public static final class MutableClock extends Clock {
     private volatile Duration offset = Duration.ZERO;
+    private volatile Instant frozen;
 
     public void advance(Duration d) {
       offset = offset.plus(d);
+    }
+
+    /**
+     * Stops the clock at its present reading ({@link #advance} still moves it), so that a test can put it
+     * on an exact instant, one second before a deadline say, without real time slipping past it.
+     */
+    public void freeze() {
+      frozen = Instant.now();
+    }
+
+    /** Lets the clock run with real time again (keeping the offset {@link #advance} gave it). */
+    public void thaw() {
+      frozen = null;
     }
 
     @Override
@@ -309,7 +323,8 @@ public final class TestPlatform implements AutoCloseable {
 
     @Override
     public Instant instant() {
-      return Instant.now().plus(offset);
+      Instant at = frozen;
+      return (at != null ? at : Instant.now()).plus(offset);
     }
   }
 }

@@ -174,8 +174,37 @@ public final class Database {
   /**
    * Runs the Flyway migrations found at {@code classpath:<location>} in schema {@code schema}, on a
    * worker thread. Flyway takes a PostgreSQL advisory lock, so nodes starting together are safe.
+   * When the schema's history already records every packaged version as applied (the usual
+   * restart), Flyway is not started at all: its class-path scan and validation are most of the
+   * start-up time of an initialised database. Answers the number of migrations applied.
    */
   public Future<Integer> migrate(String schema, String location) {
+    return vertx.executeBlocking(() -> PackagedMigrations.versions(Database.class.getClassLoader(), location), false)
+      .compose(packaged -> packaged == null ? Future.succeededFuture(false) : applied(schema).map(packaged::equals))
+      .compose(current -> current ? Future.succeededFuture(0) : flyway(schema, location));
+  }
+
+  /** The versions applied successfully in {@code schema}, or an empty set when that cannot be read or one failed. */
+  private Future<java.util.Set<String>> applied(String schema) {
+    if (!schema.matches("[a-z_][a-z0-9_]*")) {
+      return Future.succeededFuture(java.util.Set.of());
+    }
+    return pool.query("SELECT version, success FROM \"" + schema + "\".schema_history WHERE version IS NOT NULL").execute()
+      .map(rows -> {
+        java.util.Set<String> versions = new java.util.TreeSet<>();
+        for (io.vertx.sqlclient.Row r : rows) {
+          if (!Boolean.TRUE.equals(r.getBoolean("success"))) {
+            return java.util.Set.<String>of();
+          }
+          versions.add(r.getString("version"));
+        }
+        return (java.util.Set<String>) versions;
+      })
+      // no schema or no history yet: Flyway creates them
+      .otherwise(java.util.Set.of());
+  }
+
+  private Future<Integer> flyway(String schema, String location) {
     return vertx.executeBlocking(() -> {
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
       Flyway flyway = Flyway.configure(Database.class.getClassLoader())

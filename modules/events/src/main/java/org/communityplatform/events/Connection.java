@@ -20,7 +20,8 @@ final class Connection implements Hub.Listener {
 
   /** Where events go: an SSE response or a WebSocket. */
   interface Sink {
-    void event(JsonObject event);
+    /** One event: its JSON object and the same as text (encoded once per batch, not per client). */
+    void event(JsonObject event, String json);
 
     boolean full();
 
@@ -126,7 +127,7 @@ final class Connection implements Hub.Listener {
       for (int k = 0; k < checks.size() && !closed; k++) {
         Future<Boolean> c = checks.get(k);
         if (c.succeeded() && c.result()) {
-          sink.event(batch.events().get(index.get(k)));
+          sink.event(batch.events().get(index.get(k)), batch.encoded(index.get(k)));
         }
       }
       if (last.after(pos)) {

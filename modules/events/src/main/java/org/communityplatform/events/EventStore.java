@@ -34,10 +34,31 @@ final class EventStore {
     }
   }
 
-  /** A read: the rows in order, and whether committed events wait behind a transaction still running. */
-  record Batch(List<JsonObject> events, List<Pos> positions, boolean lagging) {
+  /**
+   * A read: the rows in order, and whether committed events wait behind a transaction still running.
+   * {@code json} holds each event's JSON text once encoded, shared by every stream of the batch.
+   */
+  record Batch(List<JsonObject> events, List<Pos> positions, boolean lagging, String[] json) {
+    Batch(List<JsonObject> events, List<Pos> positions, boolean lagging) {
+      this(events, positions, lagging, new String[events.size()]);
+    }
+
     Pos last() {
       return positions.isEmpty() ? null : positions.get(positions.size() - 1);
+    }
+
+    /**
+     * Event {@code i} as JSON text, encoded by the first stream that needs it and reused by the
+     * others (a hub batch goes to every connection of the node). Several loops may race to fill a
+     * slot: each writes an equal, immutable string, so the race is harmless.
+     */
+    String encoded(int i) {
+      String s = json[i];
+      if (s == null) {
+        s = events.get(i).encode();
+        json[i] = s;
+      }
+      return s;
     }
   }
 

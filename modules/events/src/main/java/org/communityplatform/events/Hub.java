@@ -29,6 +29,12 @@ final class Hub extends VerticleBase {
   private static final int BATCH = 1000;
   /** Re-read delay while committed events wait behind a transaction still running, in milliseconds. */
   private static final long LAG_RETRY_MS = 20;
+  /**
+   * The longest such delay. The blocking transaction's end sends no notification unless it wrote
+   * events itself, so this bounds how late a waiting event reaches the streams (the fan-out goal
+   * is p99 < 250 ms); one indexed read per 100 ms while a long transaction lasts costs little.
+   */
+  private static final long LAG_RETRY_MAX_MS = 100;
 
   /** A stream connection as the hub sees it. */
   interface Listener {
@@ -44,6 +50,8 @@ final class Hub extends VerticleBase {
   private EventStore.Pos head;
   private boolean reading;
   private boolean again;
+  /** A lag re-read is scheduled (one at a time, however many notifications arrive meanwhile). */
+  private boolean lagTimer;
   private long poll = -1;
   private long lagDelay = LAG_RETRY_MS;
 
@@ -122,14 +130,19 @@ final class Hub extends VerticleBase {
         }
         head = b.last();
       }
+      if (!b.events().isEmpty() || !b.lagging()) {
+        lagDelay = LAG_RETRY_MS; // progress, or nothing waits: a later lag is a new one
+      }
       if (again || b.events().size() >= BATCH - 1) {
         read();
-      } else if (b.lagging()) {
+      } else if (b.lagging() && !lagTimer) {
         // committed events wait behind a running transaction: look again soon, less often while it lasts
-        vertx.setTimer(lagDelay, id -> read());
-        lagDelay = Math.min(lagDelay * 2, settings.streamPollMs());
-      } else {
-        lagDelay = LAG_RETRY_MS;
+        lagTimer = true;
+        vertx.setTimer(lagDelay, id -> {
+          lagTimer = false;
+          read();
+        });
+        lagDelay = Math.min(lagDelay * 2, Math.min(LAG_RETRY_MAX_MS, settings.streamPollMs()));
       }
     });
   }

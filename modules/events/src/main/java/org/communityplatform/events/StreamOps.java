@@ -208,9 +208,9 @@ final class StreamOps implements GatewayOperations {
     }
 
     @Override
-    public void event(JsonObject e) {
+    public void event(JsonObject e, String json) {
       if (!resp.ended() && !resp.closed()) {
-        resp.write("id: " + e.getLong("id") + "\nevent: " + e.getString("type") + "\ndata: " + e.encode() + "\n\n");
+        resp.write("id: " + e.getLong("id") + "\nevent: " + e.getString("type") + "\ndata: " + json + "\n\n");
       }
     }
 
@@ -242,9 +242,9 @@ final class StreamOps implements GatewayOperations {
     }
 
     @Override
-    public void event(JsonObject e) {
+    public void event(JsonObject e, String json) {
       if (!ws.isClosed()) {
-        ws.writeTextMessage(e.encode());
+        ws.writeTextMessage(json);
       }
     }
 

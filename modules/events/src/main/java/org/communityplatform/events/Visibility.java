@@ -1,6 +1,7 @@
 package org.communityplatform.events;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -71,15 +72,40 @@ final class Visibility {
 
   private Future<Boolean> subject(String address, String idName, String id, Viewer v, Set<String> roles) {
     String key = address + "\u001f" + id;
-    if (roles == null && open.contains(key)) {
-      return Future.succeededFuture(true);
+    if (roles == null) {
+      if (open.contains(key)) {
+        return Future.succeededFuture(true);
+      }
+      // the first viewer's question also tells whether the subject is public: until it is answered
+      // the other viewers of the batch wait for it instead of each asking (1,000 streams, one question)
+      Future<JsonObject> probe = answers.get(key);
+      if (probe == null) {
+        Promise<JsonObject> mine = Promise.promise();
+        probe = answers.putIfAbsent(key, mine.future());
+        if (probe == null) {
+          probe = mine.future();
+          answers.putIfAbsent(key + "\u001f" + v.userId(), probe);
+          ask(address, idName, id, v).onComplete(mine);
+        }
+      }
+      return probe.compose(a -> {
+        if (!a.getBoolean("exists", false)) {
+          return Future.succeededFuture(false); // gone (or no answer): hidden from everyone
+        }
+        if (isPublic(a)) {
+          open.add(key);
+          return Future.succeededFuture(true);
+        }
+        return forUser(address, idName, id, v, null);
+      });
     }
-    return answers.computeIfAbsent(key + "\u001f" + v.userId(), k -> vertx.eventBus()
-        .<Object>request(address, new JsonObject().put("org", v.org()).put(idName, id).put("userId", v.userId()),
-          new DeliveryOptions().setSendTimeout(timeoutMs))
-        .map(m -> m.body() instanceof JsonObject ? (JsonObject) m.body() : new JsonObject())
-        // no module answering (NO_HANDLERS, time-out, error): treated as not visible
-        .otherwise(new JsonObject()))
+    return forUser(address, idName, id, v, roles);
+  }
+
+  /** The viewer's own answer (member, role), asked once per (subject, user) in this batch. */
+  private Future<Boolean> forUser(String address, String idName, String id, Viewer v, Set<String> roles) {
+    String key = address + "\u001f" + id;
+    return answers.computeIfAbsent(key + "\u001f" + v.userId(), k -> ask(address, idName, id, v))
       .map(a -> {
         if (!a.getBoolean("exists", false)) {
           return false;
@@ -88,12 +114,21 @@ final class Visibility {
         if (roles != null) {
           return member && roles.contains(a.getString("role"));
         }
-        boolean isPublic = a.containsKey("isPrivate") ? !a.getBoolean("isPrivate", true)
-          : "public".equals(a.getString("visibility"));
-        if (isPublic) {
-          open.add(key);
-        }
-        return isPublic || member;
+        return isPublic(a) || member;
       });
+  }
+
+  private Future<JsonObject> ask(String address, String idName, String id, Viewer v) {
+    return vertx.eventBus()
+      .<Object>request(address, new JsonObject().put("org", v.org()).put(idName, id).put("userId", v.userId()),
+        new DeliveryOptions().setSendTimeout(timeoutMs))
+      .map(m -> m.body() instanceof JsonObject ? (JsonObject) m.body() : new JsonObject())
+      // no module answering (NO_HANDLERS, time-out, error): treated as not visible
+      .otherwise(new JsonObject());
+  }
+
+  /** Communities answer {@code isPrivate}, pages {@code visibility}. */
+  private static boolean isPublic(JsonObject a) {
+    return a.containsKey("isPrivate") ? !a.getBoolean("isPrivate", true) : "public".equals(a.getString("visibility"));
   }
 }

@@ -65,7 +65,18 @@ class WebhookRetriesTest {
 
       // the first retry is due within 10 s of platform time, the second within 45 s more
       // (each failure is recorded, with its next retry time, before the clock moves)
-      awaitAttempts(h.getString("id"), 1);
+      JsonObject pending = awaitAttempts(h.getString("id"), 1);
+      // the delivery log's fields while a retry waits: status, counts, the next retry time, the attempt
+      assertThat(pending.getString("status")).isEqualTo("pending");
+      assertThat(pending.getInteger("attemptCount")).isEqualTo(1);
+      assertThat(pending.getString("eventType")).isEqualTo("backlog.item.created");
+      assertThat(pending.getLong("eventId")).isEqualTo(first.json().getLong("id"));
+      Instant retry = Instant.parse(pending.getString("nextAttemptAt"));
+      assertThat(retry).isAfter(p.get().clock().instant().minusSeconds(1)).isBefore(p.get().clock().instant().plusSeconds(11));
+      JsonObject failed = pending.getJsonArray("attempts").getJsonObject(0);
+      assertThat(failed.getInteger("statusCode")).isEqualTo(500);
+      assertThat(failed.getLong("durationMs")).isNotNegative();
+      assertThat(failed.getString("at")).isNotNull();
       assertThat(rx.next(1)).isNull();
       p.get().clock().advance(Duration.ofSeconds(10));
       Receiver.Call second = rx.take(10);
