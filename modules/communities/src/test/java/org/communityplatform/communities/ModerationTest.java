@@ -121,8 +121,8 @@ class ModerationTest {
 
   @Test
   void banAndMuteEndExactlyAtTheirExpiryOnThePlatformClock() {
-    TestPlatform p = p();
-    String org = org();
+    TestPlatform p = Fixture.platform();
+    String org = Fixture.org();
     String c = community(org, "owner");
     assertThat(join(org, "eve", c).status()).isEqualTo(200);
     assertThat(join(org, "sam", c).status()).isEqualTo(200);
@@ -130,18 +130,18 @@ class ModerationTest {
     try {
       Instant until = p.clock().instant().plusSeconds(120).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
       assertThat(ban(org, "owner", c, "eve", until).status()).isEqualTo(201);
-      assertThat(as(p.post("/api/communities/" + c + "/mutes"), org, "owner").json(new JsonObject()
+      assertThat(Fixture.as(p.post("/api/communities/" + c + "/mutes"), org, "owner").json(new JsonObject()
         .put("targetUserId", "sam").put("reason", "loud").put("expiresAt", until.toString())).send().status()).isEqualTo(201);
       JsonObject post = new JsonObject().put("communityId", c).put("content", "hello again");
       // one second before the end: both still in force
       Fixture.advance(p, Duration.between(p.clock().instant(), until).minusSeconds(1));
       assertThat(join(org, "eve", c).errorCode()).isEqualTo("banned");
-      assertThat(as(p.post("/api/posts"), org, "sam").json(post).send().errorCode()).isEqualTo("muted");
+      assertThat(Fixture.as(p.post("/api/posts"), org, "sam").json(post).send().errorCode()).isEqualTo("muted");
       // at the end, to the second: both over, with no job having run
       Fixture.advance(p, Duration.ofSeconds(1));
       assertThat(p.clock().instant()).isEqualTo(until);
       assertThat(join(org, "eve", c).status()).isEqualTo(200);
-      assertThat(as(p.post("/api/posts"), org, "sam").json(post).send().status()).isEqualTo(201);
+      assertThat(Fixture.as(p.post("/api/posts"), org, "sam").json(post).send().status()).isEqualTo(201);
     } finally {
       p.clock().thaw();
     }
