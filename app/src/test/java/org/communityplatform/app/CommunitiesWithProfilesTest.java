@@ -2,10 +2,10 @@ package org.communityplatform.app;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.Test;
-import org.communityplatform.testing.PlatformExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -2,9 +2,9 @@ package org.communityplatform.app;
 
 import io.vertx.core.json.JsonObject;
 import org.communityplatform.testing.ContractFuzzer;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.junit.jupiter.api.Test;
-import org.communityplatform.testing.PlatformExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;

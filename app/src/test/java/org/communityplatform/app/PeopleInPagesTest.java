@@ -1,15 +1,15 @@
 package org.communityplatform.app;
 
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.communityplatform.testing.PlatformExtension;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -3,10 +3,10 @@ package org.communityplatform.backlog;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.testing.PlatformExtension;
 import org.communityplatform.testing.TestPlatform;
 import org.communityplatform.testing.TestPlatform.Res;
 import org.junit.jupiter.api.Test;
-import org.communityplatform.testing.PlatformExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
