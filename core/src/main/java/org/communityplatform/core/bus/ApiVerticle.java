@@ -6,7 +6,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import org.communityplatform.core.module.ModuleContext;
 import org.communityplatform.core.module.PlatformModule;
 import org.slf4j.Logger;
@@ -144,7 +143,7 @@ public abstract class ApiVerticle extends VerticleBase {
    * call whose patience a module setting names (e.g. communities' {@code profileLookupTimeoutMs}).
    */
   protected Future<JsonObject> ask(String address, JsonObject message, long timeoutMs) {
-    return request(address, message, timeoutMs).recover(err -> Future.failedFuture(ApiError.from(err)));
+    return BusCalls.ask(vertx, address, message, timeoutMs);
   }
 
   /**
@@ -153,14 +152,7 @@ public abstract class ApiVerticle extends VerticleBase {
    * Every other failure (the partner's own 503 included) fails as in {@link #ask(String, JsonObject)}.
    */
   protected Future<JsonObject> askIfRunning(String address, JsonObject message, JsonObject absent) {
-    return request(address, message, askTimeoutMs()).recover(err ->
-      err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.NO_HANDLERS
-        ? Future.succeededFuture(absent) : Future.failedFuture(ApiError.from(err)));
-  }
-
-  private Future<JsonObject> request(String address, JsonObject message, long timeoutMs) {
-    return vertx.eventBus().<Object>request(address, message, LocalJsonCodec.options().setSendTimeout(timeoutMs))
-      .map(reply -> reply.body() instanceof JsonObject ? (JsonObject) reply.body() : new JsonObject());
+    return BusCalls.askIfRunning(vertx, address, message, askTimeoutMs(), absent);
   }
 
   /**

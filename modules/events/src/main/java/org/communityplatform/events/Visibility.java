@@ -3,8 +3,8 @@ package org.communityplatform.events;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import org.communityplatform.core.bus.BusCalls;
 
 import java.util.Map;
 import java.util.Set;
@@ -119,10 +119,8 @@ final class Visibility {
   }
 
   private Future<JsonObject> ask(String address, String idName, String id, Viewer v) {
-    return vertx.eventBus()
-      .<Object>request(address, new JsonObject().put("org", v.org()).put(idName, id).put("userId", v.userId()),
-        new DeliveryOptions().setSendTimeout(timeoutMs))
-      .map(m -> m.body() instanceof JsonObject ? (JsonObject) m.body() : new JsonObject())
+    return BusCalls.ask(vertx, address, new JsonObject().put("org", v.org()).put(idName, id).put("userId", v.userId()),
+        timeoutMs)
       // no module answering (NO_HANDLERS, time-out, error): treated as not visible
       .otherwise(new JsonObject());
   }
