@@ -139,8 +139,20 @@ class ClusterProcessesTest {
     module1 = Node.start("module-1", m1);
     module2 = Node.start("module-2", m2);
     single = Node.start("single", s);
-    for (Node n : ALL) {
-      n.awaitLog("platform ready in", 150);
+    for (Node n : List.copyOf(ALL)) {
+      Node ready = n.awaitReady(150);
+      if (ready != n) {
+        // its HTTP port was taken meanwhile (another process on a busy machine): started again on another
+        if (n == gateway) {
+          gateway = ready;
+        } else if (n == module1) {
+          module1 = ready;
+        } else if (n == module2) {
+          module2 = ready;
+        } else {
+          single = ready;
+        }
+      }
     }
     // the cluster view settles: three members, the backlog on both module nodes
     waitFor(90, () -> {
@@ -522,6 +534,8 @@ class ClusterProcessesTest {
     final int httpPort;
     final int clusterPort;
 
+    private Map<String, String> env = Map.of();
+
     private Node(String name, Process process, Path logFile, int httpPort, int clusterPort) {
       this.name = name;
       this.process = process;
@@ -546,8 +560,34 @@ class ClusterProcessesTest {
       pb.environment().put("PLATFORM_DATA_DIR", dir.resolve("data").toString());
       Node node = new Node(name, pb.start(), log, Integer.parseInt(env.getOrDefault("PLATFORM_HTTP_PORT", "-1")),
         Integer.parseInt(env.getOrDefault("PLATFORM_CLUSTER_PORT", "-1")));
+      node.env = Map.copyOf(env);
       ALL.add(node);
       return node;
+    }
+
+    /**
+     * Waits for the start-up line; a node that exited because its HTTP port was taken between
+     * {@link #freePort()} and its bind (another process on a busy machine) is started again on
+     * another port, at most twice. Returns the node that is ready (this one or its replacement).
+     */
+    Node awaitReady(int seconds) throws InterruptedException, IOException {
+      Node n = this;
+      for (int attempt = 0; ; attempt++) {
+        try {
+          n.awaitLog("platform ready in", seconds);
+          return n;
+        } catch (AssertionError e) {
+          boolean portTaken = !n.process.isAlive() && n.log().contains("BindException")
+            && n.env.containsKey("PLATFORM_HTTP_PORT");
+          if (!portTaken || attempt >= 2) {
+            throw e;
+          }
+          Map<String, String> again = new LinkedHashMap<>(n.env);
+          again.put("PLATFORM_HTTP_PORT", String.valueOf(freePort()));
+          ALL.remove(n);
+          n = start(name, again);
+        }
+      }
     }
 
     String log() {
