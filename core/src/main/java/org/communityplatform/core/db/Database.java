@@ -214,6 +214,9 @@ public final class Database {
         .locations("classpath:" + location)
         .table("schema_history")
         .loggers("slf4j")
+        // a migration's SELECT (e.g. the profiles e-mail folding report) would be printed to standard
+        // output as a table, outside the log format (and breaking JSON logs)
+        .outputQueryResults(false)
         .load();
       int applied = flyway.migrate().migrationsExecuted;
       Thread.currentThread().setContextClassLoader(loader);
