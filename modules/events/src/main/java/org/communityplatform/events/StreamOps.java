@@ -20,8 +20,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The live stream operations, served on each gateway node by the node's {@link Hub}:
@@ -47,8 +45,7 @@ final class StreamOps implements GatewayOperations {
   private final Origins origins;
   /** The open streams of this node, told of each revocation fact. */
   private final Set<Guard> guards = ConcurrentHashMap.newKeySet();
-  /** Open streams per principal (an API token, or a user of an organisation): the per-principal cap. */
-  private final Map<String, AtomicInteger> perPrincipal = new ConcurrentHashMap<>();
+  private final StreamSlots slots;
   private final MessageConsumer<JsonObject> revocations;
 
   /** An open stream's credential, its loop, and how to end it. */
@@ -63,6 +60,7 @@ final class StreamOps implements GatewayOperations {
     this.auth = auth;
     this.clock = clock;
     this.origins = origins;
+    this.slots = new StreamSlots(settings.maxConnectionsPerPrincipal());
     this.deployed = vertx.deployVerticle(hub);
     this.revocations = vertx.eventBus().consumer(PlatformAuth.REVOKED_ADDRESS, msg -> {
       for (Guard g : guards) {
@@ -87,47 +85,19 @@ final class StreamOps implements GatewayOperations {
   /**
    * Takes a stream slot for {@code principal}: 503 when the node is full, 429 with Retry-After when
    * this principal already holds {@code stream.maxConnectionsPerPrincipal} streams on this node
-   * (so one caller cannot take the capacity every other tenant shares). The slot is given back by
-   * {@link Slot#release} (idempotent).
+   * (so one caller cannot take the capacity every other tenant shares).
    */
-  private Future<Slot> admit(String principal) {
+  private Future<StreamSlots.Slot> admit(String principal) {
     if (hub.size() >= settings.maxConnections()) {
       return Future.failedFuture(new ApiError(503, "unavailable", "this node holds as many live streams as it may; retry later")
         .withHeader("Retry-After", "5"));
     }
-    AtomicInteger held = perPrincipal.computeIfAbsent(principal, k -> new AtomicInteger());
-    if (held.incrementAndGet() > settings.maxConnectionsPerPrincipal()) {
-      new Slot(principal, held).release();
+    StreamSlots.Slot slot = slots.take(principal);
+    if (slot == null) {
       return Future.failedFuture(ApiError.tooManyRequests(
         "this caller already holds as many live streams as one caller may; close one or retry later", 5));
     }
-    Slot slot = new Slot(principal, held);
     return deployed.map(slot).onFailure(err -> slot.release());
-  }
-
-  /** One taken stream slot of a principal. */
-  private final class Slot {
-    private final String principal;
-    private final AtomicInteger held;
-    private final AtomicBoolean released = new AtomicBoolean();
-
-    Slot(String principal, AtomicInteger held) {
-      this.principal = principal;
-      this.held = held;
-    }
-
-    void release() {
-      if (released.compareAndSet(false, true) && held.decrementAndGet() <= 0) {
-        perPrincipal.remove(principal, held);
-        // a concurrent admit may have taken the counter just before it was removed: keep its count
-        if (held.get() > 0) {
-          perPrincipal.merge(principal, held, (a, b) -> {
-            a.addAndGet(b.get());
-            return a;
-          });
-        }
-      }
-    }
   }
 
   /** The per-principal key: the API token itself, or the user within the organisation. */
@@ -139,19 +109,20 @@ final class StreamOps implements GatewayOperations {
    * Guards an open stream: ends it at the credential's expiry, on a revocation fact naming it, and
    * when a re-verification fails; re-verifies on each heartbeat. Returns what stops the guard.
    */
-  private Runnable guard(Credential credential, Viewer viewer, Context context, Runnable end) {
+  private Runnable guard(Credential credential, Context context, Runnable end) {
     Guard g = new Guard(credential, context, end);
     guards.add(g);
-    long untilExpiry = credential.expiresMs() == Long.MAX_VALUE ? -1 : credential.expiresMs() - clock.millis();
-    long expiry = untilExpiry < 0 && credential.expiresMs() != Long.MAX_VALUE ? -2
-      : untilExpiry < 0 ? -1 : vertx.setTimer(Math.max(1, Math.min(untilExpiry, 86_400_000L)), id -> context.runOnContext(x -> {
+    long timer = -1;
+    if (credential.expiresMs() != Long.MAX_VALUE) {
+      long untilExpiry = credential.expiresMs() - clock.millis();
+      // capped at a day: a longer token is still checked at every heartbeat
+      timer = vertx.setTimer(Math.max(1, Math.min(untilExpiry, 86_400_000L)), id -> context.runOnContext(x -> {
         if (credential.expired(clock.millis())) {
           end.run();
         }
       }));
-    if (expiry == -2) {
-      context.runOnContext(x -> end.run());
     }
+    long expiry = timer;
     return () -> {
       guards.remove(g);
       if (expiry >= 0) {
@@ -216,7 +187,7 @@ final class StreamOps implements GatewayOperations {
         };
         Connection conn = new Connection(context, hub, store, viewer, filter, new SseSink(resp), settings.visibilityTimeoutMs(),
           () -> !credential.expired(clock.millis()), end);
-        Runnable unguard = guard(credential, viewer, context, end);
+        Runnable unguard = guard(credential, context, end);
         long beat = vertx.setPeriodic(settings.heartbeatSeconds() * 1000, id -> {
           if (!resp.ended() && !resp.closed()) {
             resp.write(": heartbeat\n\n");
@@ -232,7 +203,8 @@ final class StreamOps implements GatewayOperations {
         };
         // ended by us (revoked, expired, too slow) or closed by the client
         resp.closeHandler(finish);
-        resp.endHandler(finish);
+        // through the routing context: the response's single end handler may be the router's own
+        ctx.addEndHandler(ar -> finish.handle(null));
         context.runOnContext(x -> conn.start(pos).onFailure(err -> end.run()));
         return over.future();
       }));
@@ -278,7 +250,7 @@ final class StreamOps implements GatewayOperations {
   }
 
   /** Sets up an upgraded socket: heartbeat, close, and the stream (now when {@code start} is given, else on the resume message). */
-  private void serve(ServerWebSocket ws, Context context, Viewer viewer, Credential credential, Slot slot,
+  private void serve(ServerWebSocket ws, Context context, Viewer viewer, Credential credential, StreamSlots.Slot slot,
                      EventStore.Filter filter, EventStore.Pos start, Promise<Void> over) {
     Runnable end = () -> {
       if (!ws.isClosed()) {
@@ -288,7 +260,7 @@ final class StreamOps implements GatewayOperations {
     Connection conn = new Connection(context, hub, store, viewer, filter, new WsSink(ws), settings.visibilityTimeoutMs(),
       () -> !credential.expired(clock.millis()), end);
     boolean[] started = {false};
-    Runnable unguard = guard(credential, viewer, context, end);
+    Runnable unguard = guard(credential, context, end);
     long beat = vertx.setPeriodic(settings.heartbeatSeconds() * 1000, id -> {
       if (!ws.isClosed()) {
         ws.writePing(Buffer.buffer());
