@@ -105,6 +105,66 @@ class EventsVisibilityTest {
     }
   }
 
+  private static String group(String communityId, String name, boolean isPrivate) {
+    TestPlatform.Res r = as(p.get().post("/api/groups"), "g-owner")
+      .json(new JsonObject().put("communityId", communityId).put("name", name).put("isPrivate", isPrivate)).send();
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return r.json().getString("id");
+  }
+
+  private static void post(String communityId, String groupId, String content) {
+    TestPlatform.Res r = as(p.get().post("/api/posts"), "g-owner")
+      .json(new JsonObject().put("communityId", communityId).put("groupId", groupId).put("content", content)).send();
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+  }
+
+  private static List<String> groupIds(List<JsonObject> events) {
+    return events.stream().map(e -> e.getJsonObject("subject").getString("groupId")).filter(java.util.Objects::nonNull).toList();
+  }
+
+  /** GET /api/groups hides a private group from community members outside it; its events are hidden the same way. */
+  @Test
+  void aPrivateGroupsEventsReachOnlyThoseWhoMaySeeTheGroupInHistoryAndStream() {
+    String c = community("g-owner", "Public with a back room", false);
+    for (String u : List.of("g-member", "g-outsider")) {
+      TestPlatform.Res j = as(p.get().post("/api/v4/communities/" + c + "/join"), u).send();
+      assertThat(j.status()).as(j.toString()).isIn(200, 201);
+    }
+    String back = group(c, "Back room", true);
+    String front = group(c, "Front room", false);
+    TestPlatform.Res add = as(p.get().post("/api/groups/" + back), "g-owner").json(new JsonObject().put("targetUserId", "g-member")).send();
+    assertThat(add.status()).as(add.toString()).isIn(200, 201);
+    post(c, back, "for the back room only");
+    post(c, front, "for everyone");
+    // the group route's own rule, for reference
+    TestPlatform.Res listed = as(p.get().get("/api/groups?communityId=" + c), "g-outsider").send();
+    assertThat(listed.json().getJsonArray("data").stream().map(g -> ((JsonObject) g).getString("id")).toList())
+      .contains(front).doesNotContain(back);
+
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<String> memberSaw;
+    do {
+      memberSaw = groupIds(history("g-member", "?communityId=" + c));
+    } while (memberSaw.stream().filter(back::equals).count() < 3 && System.nanoTime() < end);
+    assertThat(memberSaw).as("group.created, group.member.added, post.created of the private group").contains(back, front);
+    assertThat(memberSaw.stream().filter(back::equals).count()).isGreaterThanOrEqualTo(3);
+    List<String> outsiderSaw = groupIds(history("g-outsider", "?communityId=" + c));
+    assertThat(outsiderSaw).contains(front).doesNotContain(back);
+    TestPlatform.Res token = p.get().get("/api/events?communityId=" + c).org(ORG).bearer(admin(ORG)).send();
+    assertThat(groupIds(token.json().getJsonArray("data").stream().map(e -> (JsonObject) e).toList())).contains(back);
+
+    Map<String, String> outsider = Map.of("Authorization", "Bearer " + token("g-outsider"), "orgid", ORG);
+    Map<String, String> member = Map.of("Authorization", "Bearer " + token("g-member"), "orgid", ORG);
+    try (SseClient out = SseClient.open(p.get().port(), "/api/events/stream?types=post.*&communityId=" + c, outsider);
+         SseClient in = SseClient.open(p.get().port(), "/api/events/stream?types=post.*&communityId=" + c, member)) {
+      post(c, back, "live, back room");
+      post(c, front, "live, front room");
+      assertThat(in.take(2, 10)).extracting(r -> r.data().getJsonObject("subject").getString("groupId")).containsExactly(back, front);
+      assertThat(out.take(1, 10)).extracting(r -> r.data().getJsonObject("subject").getString("groupId")).containsExactly(front);
+      assertThat(out.next(1)).as("nothing of the private group").isNull();
+    }
+  }
+
   @Test
   void anotherOrganisationNeverSeesThemAndOutsidersCannotRegisterWebhooks() {
     String hidden = community("owner-2", "Other hidden", true);

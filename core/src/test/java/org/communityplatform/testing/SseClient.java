@@ -32,6 +32,7 @@ public final class SseClient implements AutoCloseable {
   private final LinkedBlockingQueue<String> comments = new LinkedBlockingQueue<>();
   private HttpClientResponse response;
   private final StringBuilder pending = new StringBuilder();
+  private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
 
   private SseClient(int port) {
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
@@ -44,6 +45,8 @@ public final class SseClient implements AutoCloseable {
     headers.forEach(o::putHeader);
     c.response = TestPlatform.await(c.client.request(o).compose(req -> req.send()).map(resp -> {
       resp.handler(c::feed);
+      resp.endHandler(v -> c.ended.countDown());
+      resp.exceptionHandler(e -> c.ended.countDown());
       return resp;
     }));
     return c;
@@ -115,6 +118,16 @@ public final class SseClient implements AutoCloseable {
     List<Record> out = new ArrayList<>();
     records.drainTo(out);
     return out;
+  }
+
+  /** Whether the server ended the stream (or the connection broke) within {@code seconds}. */
+  public boolean ended(long seconds) {
+    try {
+      return ended.await(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** The next comment line (heartbeats), or null after {@code seconds}. */

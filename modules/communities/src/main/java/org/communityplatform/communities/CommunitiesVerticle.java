@@ -64,20 +64,40 @@ final class CommunitiesVerticle extends ApiVerticle {
   }
 
   /**
-   * {@code communities.membership} {org, communityId, userId} → {exists, isPrivate, member, role}: exists
-   * is false (and member false, role null) for an unknown community, one of another organisation, or an
-   * id that is no UUID.
+   * {@code communities.membership} {org, communityId, userId, groupId?} → {exists, isPrivate, member,
+   * role}: exists is false (and member false, role null) for an unknown community, one of another
+   * organisation, or an id that is no UUID. With {@code groupId} the answer adds {groupExists,
+   * groupPrivate, groupMember, seesGroup, seesGroupPosts}: whether that group is in the community,
+   * private, has the user as a member, and whether the user may see the group itself and its posts,
+   * by the same rules as the group and post routes ({@link ContentOps#seesGroup},
+   * {@link ContentOps#seesGroupPosts}); a group not in the community is seen by no one.
    */
   private Future<JsonObject> membership(JsonObject msg) {
     UUID id;
+    UUID group = null;
     try {
       id = UUID.fromString(String.valueOf(msg.getValue("communityId")));
+      if (msg.getValue("groupId") != null) {
+        group = UUID.fromString(String.valueOf(msg.getValue("groupId")));
+      }
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(new JsonObject().put("exists", false).put("member", false).putNull("role"));
     }
-    return env.store.membership(msg.getString("org", "default"), id, msg.getString("userId")).map(r -> r == null
-      ? new JsonObject().put("exists", false).put("member", false).putNull("role")
-      : new JsonObject().put("exists", true).put("isPrivate", r.getBoolean(0))
-        .put("member", r.getString(1) != null).put("role", r.getString(1)));
+    boolean askedGroup = group != null;
+    return env.store.membership(msg.getString("org", "default"), id, msg.getString("userId"), group).map(r -> {
+      if (r == null) {
+        return new JsonObject().put("exists", false).put("member", false).putNull("role");
+      }
+      JsonObject a = new JsonObject().put("exists", true).put("isPrivate", r.getBoolean(0))
+        .put("member", r.getString(1) != null).put("role", r.getString(1));
+      if (askedGroup) {
+        boolean exists = r.getUUID(2) != null;
+        boolean groupPrivate = exists && r.getBoolean(3);
+        a.put("groupExists", exists).put("groupPrivate", groupPrivate).put("groupMember", r.getString(4) != null)
+          .put("seesGroup", exists && ContentOps.seesGroup(r.getBoolean(0), r.getString(1), groupPrivate, r.getString(4)))
+          .put("seesGroupPosts", exists && ContentOps.seesGroupPosts(r.getBoolean(0), r.getString(1), groupPrivate, r.getString(4)));
+      }
+      return a;
+    });
   }
 }

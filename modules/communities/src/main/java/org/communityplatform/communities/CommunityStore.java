@@ -311,12 +311,17 @@ final class CommunityStore {
 
   /**
    * A user's place in a community for the {@code communities.membership} address: null when the community
-   * does not exist in the organisation, else its privacy and the user's role (null for a non-member).
+   * does not exist in the organisation, else its privacy and the user's role (null for a non-member);
+   * with {@code group} (may be null) also that group's id (null when it is not in this community),
+   * privacy and the user's role in it.
    */
-  Future<Row> membership(String org, UUID community, String userId) {
-    return pool.preparedQuery("SELECT c.is_private, m.role FROM communities.communities c "
-        + "LEFT JOIN communities.members m ON m.community_id = c.id AND m.user_id = $3 WHERE c.id = $1 AND c.org = $2")
-      .execute(Tuple.of(community, org, userId))
+  Future<Row> membership(String org, UUID community, String userId, UUID group) {
+    return pool.preparedQuery("SELECT c.is_private, m.role, g.id, g.is_private, gm.role FROM communities.communities c "
+        + "LEFT JOIN communities.members m ON m.community_id = c.id AND m.user_id = $3 "
+        + "LEFT JOIN communities.groups g ON g.id = $4 AND g.community_id = c.id "
+        + "LEFT JOIN communities.group_members gm ON gm.group_id = g.id AND gm.user_id = $3 "
+        + "WHERE c.id = $1 AND c.org = $2")
+      .execute(Tuple.of(community, org, userId, group))
       .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 }

@@ -42,19 +42,36 @@ final class ContentOps {
 
   /** A group row the caller may see: its community is visible, and a private group only to its members and community admins. */
   private static Row visibleGroup(Row g) {
-    if (g == null || (g.getBoolean("community_private") && g.getString("caller_role") == null)
-      || (g.getBoolean("is_private") && g.getString("caller_group_role") == null
-        && !Roles.atLeast(g.getString("caller_role"), Roles.ADMIN))) {
+    if (g == null || !seesGroup(g.getBoolean("community_private"), g.getString("caller_role"), g.getBoolean("is_private"),
+      g.getString("caller_group_role"))) {
       throw ApiError.notFound("group not found");
     }
     return g;
   }
 
+  /**
+   * The rule for a group itself (GET /api/groups, a group's page, and its events through
+   * {@code communities.membership}): its community is visible to the caller, and a private group
+   * only to its members and the community's owner and admins.
+   */
+  static boolean seesGroup(boolean communityPrivate, String callerRole, boolean groupPrivate, String callerGroupRole) {
+    return !(communityPrivate && callerRole == null)
+      && !(groupPrivate && callerGroupRole == null && !Roles.atLeast(callerRole, Roles.ADMIN));
+  }
+
+  /**
+   * The rule for a group's posts (a post's page, the group feed, and post events through
+   * {@code communities.membership}): its community is visible, and a private group's posts only to
+   * the group's members.
+   */
+  static boolean seesGroupPosts(boolean communityPrivate, String callerRole, boolean groupPrivate, String callerGroupRole) {
+    return !(communityPrivate && callerRole == null) && !(groupPrivate && callerGroupRole == null);
+  }
+
   /** A post row the caller may see: its community is visible, and a private group's posts only to the group's members. */
   private static Row visiblePost(Row p) {
-    if (p == null || (p.getBoolean("community_private") && p.getString("caller_role") == null)
-      || (p.getUUID("group_id") != null && Boolean.TRUE.equals(p.getBoolean("group_private"))
-        && p.getString("caller_group_role") == null)) {
+    if (p == null || !seesGroupPosts(p.getBoolean("community_private"), p.getString("caller_role"),
+      p.getUUID("group_id") != null && Boolean.TRUE.equals(p.getBoolean("group_private")), p.getString("caller_group_role"))) {
       throw ApiError.notFound("post not found");
     }
     return p;

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * One live stream client (SSE or WebSocket): it first replays the log from where the client left
@@ -41,12 +42,16 @@ final class Connection implements Hub.Listener {
   private final EventStore.Filter filter;
   private final Sink sink;
   private final long visibilityTimeoutMs;
+  private final BooleanSupplier allowed;
+  private final Runnable deny;
   private EventStore.Pos pos;
   private Future<Void> tail;
   private boolean closed;
 
   Connection(Context context, Hub hub, EventStore store, Viewer viewer, EventStore.Filter filter, Sink sink,
-             long visibilityTimeoutMs) {
+             long visibilityTimeoutMs, BooleanSupplier allowed, Runnable deny) {
+    this.allowed = allowed;
+    this.deny = deny;
     this.context = context;
     this.hub = hub;
     this.store = store;
@@ -88,7 +93,11 @@ final class Connection implements Hub.Listener {
   @Override
   public void offer(EventStore.Batch batch, Visibility visibility) {
     context.runOnContext(v -> {
-      if (!closed) {
+      if (!closed && !allowed.getAsBoolean()) {
+        // the credential expired since the last batch: end the stream rather than deliver more
+        closed = true;
+        deny.run();
+      } else if (!closed) {
         tail = tail.compose(x -> deliver(batch, visibility, true), err -> Future.failedFuture(err));
       }
     });

@@ -26,6 +26,7 @@ public final class EventsModule implements PlatformModule {
   public GatewayOperations gatewayOperations(ModuleContext context, PgConnectOptions db) {
     Settings settings = Settings.from(context.config());
     EventStore store = new EventStore(context.pool());
-    return new StreamOps(context.vertx(), new Hub(store, db, settings), store, settings);
+    return new StreamOps(context.vertx(), new Hub(store, db, settings), store, settings, context.auth(), context.clock(),
+      Origins.from(context.platformConfig()));
   }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /** The {@code modules.events} configuration section, checked once; config/platform.yaml documents each key. */
 record Settings(int retentionDays, int purgeBatch, long purgeIntervalSeconds, long visibilityTimeoutMs,
-                long heartbeatSeconds, int maxConnections, long streamPollMs,
+                long heartbeatSeconds, int maxConnections, int maxConnectionsPerPrincipal, long streamPollMs,
                 boolean allowPrivateTargets, int maxWebhooksPerOrg, long webhookTimeoutMs, long webhookPollMs,
                 List<Long> retrySchedule, int jitterPercent, long disableAfterSeconds) {
 
@@ -26,7 +26,8 @@ record Settings(int retentionDays, int purgeBatch, long purgeIntervalSeconds, lo
     }
     Settings s = new Settings(c.getInteger("retentionDays", 30), c.getInteger("purgeBatch", 5000),
       c.getLong("purgeIntervalSeconds", 3600L), c.getLong("visibilityTimeoutMs", 2000L),
-      stream.getLong("heartbeatSeconds", 15L), stream.getInteger("maxConnections", 10000), stream.getLong("pollMs", 1000L),
+      stream.getLong("heartbeatSeconds", 15L), stream.getInteger("maxConnections", 10000),
+      stream.getInteger("maxConnectionsPerPrincipal", 20), stream.getLong("pollMs", 1000L),
       hooks.getBoolean("allowPrivateTargets", false), hooks.getInteger("maxPerOrganisation", 20),
       hooks.getLong("timeoutMs", 10000L), hooks.getLong("pollMs", 1000L), List.copyOf(schedule),
       hooks.getInteger("jitterPercent", 50), hooks.getLong("disableAfterSeconds", 259200L));
@@ -40,6 +41,8 @@ record Settings(int retentionDays, int purgeBatch, long purgeIntervalSeconds, lo
     require(purgeIntervalSeconds >= 1, "purgeIntervalSeconds", "at least 1");
     require(heartbeatSeconds >= 1, "stream.heartbeatSeconds", "at least 1");
     require(maxConnections >= 1, "stream.maxConnections", "at least 1");
+    require(maxConnectionsPerPrincipal >= 1 && maxConnectionsPerPrincipal <= 100_000, "stream.maxConnectionsPerPrincipal",
+      "between 1 and 100000");
     require(streamPollMs >= 10, "stream.pollMs", "at least 10");
     require(maxWebhooksPerOrg >= 1 && maxWebhooksPerOrg <= 1000, "webhooks.maxPerOrganisation", "between 1 and 1000");
     require(webhookTimeoutMs >= 100, "webhooks.timeoutMs", "at least 100");

@@ -5,22 +5,33 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.communityplatform.core.auth.PlatformAuth;
 import org.communityplatform.core.bus.ApiError;
 import org.communityplatform.core.bus.ApiRequest;
 import org.communityplatform.core.module.GatewayOperations;
 
+import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The live stream operations, served on each gateway node by the node's {@link Hub}:
  * {@code streamEvents} (Server-Sent Events, per the WHATWG HTML "Server-sent events" section) and
  * {@code streamEventsWs} (WebSocket, RFC 6455). The gateway has authenticated and validated the
  * request before either runs.
+ *
+ * <p>A stream lasts only as long as the credential it was opened with (docs/EVENTS.md, "Live
+ * stream"): it ends at the token's {@code exp} (platform clock), at once when a revocation fact on
+ * {@link PlatformAuth#REVOKED_ADDRESS} names its token or subject (logout, suspension, password
+ * change, demotion, an API token revoked), and when a heartbeat's re-verification fails. SSE ends
+ * the response; a WebSocket is closed with 1008 (policy violation, RFC 6455 section 7.4.1).
  */
 final class StreamOps implements GatewayOperations {
 
@@ -29,13 +40,35 @@ final class StreamOps implements GatewayOperations {
   private final EventStore store;
   private final Settings settings;
   private final Future<String> deployed;
+  private final PlatformAuth auth;
+  private final Clock clock;
+  private final Origins origins;
+  /** The open streams of this node, told of each revocation fact. */
+  private final Set<Guard> guards = ConcurrentHashMap.newKeySet();
+  private final StreamSlots slots;
+  private final MessageConsumer<JsonObject> revocations;
 
-  StreamOps(Vertx vertx, Hub hub, EventStore store, Settings settings) {
+  /** An open stream's credential, its loop, and how to end it. */
+  private record Guard(Credential credential, Context context, Runnable end) {
+  }
+
+  StreamOps(Vertx vertx, Hub hub, EventStore store, Settings settings, PlatformAuth auth, Clock clock, Origins origins) {
     this.vertx = vertx;
     this.hub = hub;
     this.store = store;
     this.settings = settings;
+    this.auth = auth;
+    this.clock = clock;
+    this.origins = origins;
+    this.slots = new StreamSlots(settings.maxConnectionsPerPrincipal());
     this.deployed = vertx.deployVerticle(hub);
+    this.revocations = vertx.eventBus().consumer(PlatformAuth.REVOKED_ADDRESS, msg -> {
+      for (Guard g : guards) {
+        if (g.credential().revokedBy(msg.body())) {
+          g.context().runOnContext(x -> g.end().run());
+        }
+      }
+    });
   }
 
   @Override
@@ -45,15 +78,70 @@ final class StreamOps implements GatewayOperations {
 
   @Override
   public Future<Void> close() {
-    return deployed.compose(id -> vertx.undeploy(id)).otherwiseEmpty();
+    return revocations.unregister().otherwiseEmpty()
+      .compose(x -> deployed.compose(id -> vertx.undeploy(id)).otherwiseEmpty());
   }
 
-  private Future<Void> admit() {
+  /**
+   * Takes a stream slot for {@code principal}: 503 when the node is full, 429 with Retry-After when
+   * this principal already holds {@code stream.maxConnectionsPerPrincipal} streams on this node
+   * (so one caller cannot take the capacity every other tenant shares).
+   */
+  private Future<StreamSlots.Slot> admit(String principal) {
     if (hub.size() >= settings.maxConnections()) {
       return Future.failedFuture(new ApiError(503, "unavailable", "this node holds as many live streams as it may; retry later")
         .withHeader("Retry-After", "5"));
     }
-    return deployed.mapEmpty();
+    StreamSlots.Slot slot = slots.take(principal);
+    if (slot == null) {
+      return Future.failedFuture(ApiError.tooManyRequests(
+        "this caller already holds as many live streams as one caller may; close one or retry later", 5));
+    }
+    return deployed.map(slot).onFailure(err -> slot.release());
+  }
+
+  /** The per-principal key: the API token itself, or the user within the organisation. */
+  private static String principalKey(Viewer viewer, Credential credential) {
+    return credential.apiTokenKey() != null ? "token:" + credential.apiTokenKey() : "user:" + viewer.org() + ":" + viewer.userId();
+  }
+
+  /**
+   * Guards an open stream: ends it at the credential's expiry, on a revocation fact naming it, and
+   * when a re-verification fails; re-verifies on each heartbeat. Returns what stops the guard.
+   */
+  private Runnable guard(Credential credential, Context context, Runnable end) {
+    Guard g = new Guard(credential, context, end);
+    guards.add(g);
+    long timer = -1;
+    if (credential.expiresMs() != Long.MAX_VALUE) {
+      long untilExpiry = credential.expiresMs() - clock.millis();
+      // capped at a day: a longer token is still checked at every heartbeat
+      timer = vertx.setTimer(Math.max(1, Math.min(untilExpiry, 86_400_000L)), id -> context.runOnContext(x -> {
+        if (credential.expired(clock.millis())) {
+          end.run();
+        }
+      }));
+    }
+    long expiry = timer;
+    return () -> {
+      guards.remove(g);
+      if (expiry >= 0) {
+        vertx.cancelTimer(expiry);
+      }
+    };
+  }
+
+  /** The heartbeat's check: expiry at once, then a re-verification (cached by core) that ends the stream when it fails. */
+  private void recheck(Credential credential, Viewer viewer, Context context, Runnable end) {
+    if (credential.expired(clock.millis())) {
+      context.runOnContext(x -> end.run());
+      return;
+    }
+    credential.stillGood(auth, viewer.seesAll()).onSuccess(ok -> {
+      if (!ok) {
+        context.runOnContext(x -> end.run());
+      }
+    });
   }
 
   /**
@@ -83,7 +171,8 @@ final class StreamOps implements GatewayOperations {
     EventStore.Filter filter = Queries.filter(req.query());
     Long from = resumeId(ctx, req);
     Context context = loopOf(ctx);
-    return admit().compose(v -> resolve(viewer, from))
+    Credential credential = Credential.of(ctx.request(), req);
+    return admit(principalKey(viewer, credential)).compose(slot -> resolve(viewer, from).onFailure(err -> slot.release())
       .compose(pos -> {
         HttpServerResponse resp = ctx.response();
         resp.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
@@ -91,24 +180,34 @@ final class StreamOps implements GatewayOperations {
         // the comment line sends the headers at once, so clients see the stream open
         resp.write(": stream open\n\n");
         Promise<Void> over = Promise.promise();
-        Connection conn = new Connection(context, hub, store, viewer, filter, new SseSink(resp), settings.visibilityTimeoutMs());
+        Runnable end = () -> {
+          if (!resp.ended() && !resp.closed()) {
+            resp.end();
+          }
+        };
+        Connection conn = new Connection(context, hub, store, viewer, filter, new SseSink(resp), settings.visibilityTimeoutMs(),
+          () -> !credential.expired(clock.millis()), end);
+        Runnable unguard = guard(credential, context, end);
         long beat = vertx.setPeriodic(settings.heartbeatSeconds() * 1000, id -> {
           if (!resp.ended() && !resp.closed()) {
             resp.write(": heartbeat\n\n");
+            recheck(credential, viewer, context, end);
           }
         });
-        resp.closeHandler(x -> {
+        io.vertx.core.Handler<Void> finish = x -> {
           vertx.cancelTimer(beat);
+          unguard.run();
+          slot.release();
           conn.stop();
           over.tryComplete();
-        });
-        context.runOnContext(x -> conn.start(pos).onFailure(err -> {
-          if (!resp.ended()) {
-            resp.end();
-          }
-        }));
+        };
+        // ended by us (revoked, expired, too slow) or closed by the client
+        resp.closeHandler(finish);
+        // through the routing context: the response's single end handler may be the router's own
+        ctx.addEndHandler(ar -> finish.handle(null));
+        context.runOnContext(x -> conn.start(pos).onFailure(err -> end.run()));
         return over.future();
-      });
+      }));
   }
 
   /**
@@ -126,8 +225,15 @@ final class StreamOps implements GatewayOperations {
     EventStore.Filter filter = Queries.filter(req.query());
     Long given = resumeId(ctx, req);
     Context context = loopOf(ctx);
+    Credential credential = Credential.of(ctx.request(), req);
+    String origin = ctx.request().getHeader("Origin");
+    if (origin != null && credential.fromCookie() && !origins.allows(origin, ctx.request().getHeader("Host"))) {
+      // a page of another site can make the browser open this socket with the session cookie (CSWSH)
+      return Future.failedFuture(ApiError.forbidden(
+        "the WebSocket upgrade comes from an origin this server does not allow (http.cors.allowedOrigins, http.publicUrl)"));
+    }
     // a bad or foreign id is a 400 before the upgrade, as on the SSE route
-    return admit().compose(v -> resolve(viewer, given)).compose(pos -> {
+    return admit(principalKey(viewer, credential)).compose(slot -> resolve(viewer, given).compose(pos -> {
       Promise<Void> over = Promise.promise();
       Promise<Void> upgraded = Promise.promise();
       context.runOnContext(x -> ctx.request().toWebSocket().onComplete(ar -> {
@@ -136,25 +242,35 @@ final class StreamOps implements GatewayOperations {
           return;
         }
         // on the connection's loop, before it reads the next frame
-        serve(ar.result(), context, viewer, filter, given == null ? null : pos, over);
+        serve(ar.result(), context, viewer, credential, slot, filter, given == null ? null : pos, over);
         upgraded.complete();
       }));
       return upgraded.future().compose(v -> over.future());
-    });
+    }).onFailure(err -> slot.release()));
   }
 
   /** Sets up an upgraded socket: heartbeat, close, and the stream (now when {@code start} is given, else on the resume message). */
-  private void serve(ServerWebSocket ws, Context context, Viewer viewer, EventStore.Filter filter, EventStore.Pos start,
-                     Promise<Void> over) {
-    Connection conn = new Connection(context, hub, store, viewer, filter, new WsSink(ws), settings.visibilityTimeoutMs());
+  private void serve(ServerWebSocket ws, Context context, Viewer viewer, Credential credential, StreamSlots.Slot slot,
+                     EventStore.Filter filter, EventStore.Pos start, Promise<Void> over) {
+    Runnable end = () -> {
+      if (!ws.isClosed()) {
+        ws.close((short) 1008, "credential expired or revoked");
+      }
+    };
+    Connection conn = new Connection(context, hub, store, viewer, filter, new WsSink(ws), settings.visibilityTimeoutMs(),
+      () -> !credential.expired(clock.millis()), end);
     boolean[] started = {false};
+    Runnable unguard = guard(credential, context, end);
     long beat = vertx.setPeriodic(settings.heartbeatSeconds() * 1000, id -> {
       if (!ws.isClosed()) {
         ws.writePing(Buffer.buffer());
+        recheck(credential, viewer, context, end);
       }
     });
     ws.closeHandler(x -> {
       vertx.cancelTimer(beat);
+      unguard.run();
+      slot.release();
       conn.stop();
       over.tryComplete();
     });

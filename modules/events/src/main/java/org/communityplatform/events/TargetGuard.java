@@ -49,6 +49,10 @@ final class TargetGuard {
     if (uri.getHost() == null || uri.getHost().isBlank()) {
       throw invalid("the url must name a host");
     }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      // TCP ports are 1..65535 (RFC 793); port 0 cannot be connected to
+      throw invalid("the url's port must be between 1 and 65535");
+    }
     if (uri.getRawUserInfo() != null) {
       throw invalid("the url must not carry credentials");
     }

@@ -17,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Rules: only the viewer's organisation; an API token or platform admin sees every event; an
  * event of a community ({@code communityId}) needs a public community or membership
- * ({@code communities.membership}); of a page ({@code pageId}) a public page or membership
+ * ({@code communities.membership}); an event of a group ({@code groupId}: the group's own events
+ * and its posts) also needs the group visible by the communities module's own rule (a private group
+ * only to its members and, for the group's own events, the community's owner and admins); of a page ({@code pageId}) a public page or membership
  * ({@code pages.membership}); reports need a moderating role there; {@code profile.email_verified}
  * only its user; {@code profile.relationship.changed} only its two users; {@code webhook.*} only
  * managers. A module that does not answer hides the event (never shown by mistake).
@@ -59,19 +61,32 @@ final class Visibility {
     }
     boolean report = type.startsWith("report.");
     String communityId = s.getString("communityId");
+    String groupId = s.getString("groupId");
+    if (communityId != null && groupId != null && !report) {
+      // a group's own events follow the group route's rule, a group's posts the post route's rule
+      return subject("communities.membership", new JsonObject().put("communityId", communityId).put("groupId", groupId), v,
+        null, type.startsWith("post.") ? "seesGroupPosts" : "seesGroup");
+    }
     if (communityId != null) {
-      return subject("communities.membership", "communityId", communityId, v, report ? COMMUNITY_MODERATORS : null);
+      return subject("communities.membership", new JsonObject().put("communityId", communityId), v,
+        report ? COMMUNITY_MODERATORS : null, null);
     }
     String pageId = s.getString("pageId");
     if (pageId != null) {
-      return subject("pages.membership", "pageId", pageId, v, report ? PAGE_MODERATORS : null);
+      return subject("pages.membership", new JsonObject().put("pageId", pageId), v, report ? PAGE_MODERATORS : null, null);
     }
     // profiles, community profiles, backlog items: public within the organisation
     return Future.succeededFuture(!report);
   }
 
-  private Future<Boolean> subject(String address, String idName, String id, Viewer v, Set<String> roles) {
-    String key = address + "\u001f" + id;
+  /**
+   * @param ids   the subject's ids for the question ({@code communityId}, and {@code groupId} for a group)
+   * @param verdict for a group question, the answer's field that decides ({@code seesGroup} or
+   *                {@code seesGroupPosts}); null otherwise
+   */
+  private Future<Boolean> subject(String address, JsonObject ids, Viewer v, Set<String> roles, String verdict) {
+    String key = address + "\u001f" + ids.getString("communityId", "") + "\u001f" + ids.getString("groupId", "")
+      + "\u001f" + ids.getString("pageId", "");
     if (roles == null) {
       if (open.contains(key)) {
         return Future.succeededFuture(true);
@@ -85,7 +100,7 @@ final class Visibility {
         if (probe == null) {
           probe = mine.future();
           answers.putIfAbsent(key + "\u001f" + v.userId(), probe);
-          ask(address, idName, id, v).onComplete(mine);
+          ask(address, ids, v).onComplete(mine);
         }
       }
       return probe.compose(a -> {
@@ -96,19 +111,22 @@ final class Visibility {
           open.add(key);
           return Future.succeededFuture(true);
         }
-        return forUser(address, idName, id, v, null);
+        return forUser(address, key, ids, v, null, verdict);
       });
     }
-    return forUser(address, idName, id, v, roles);
+    return forUser(address, key, ids, v, roles, verdict);
   }
 
   /** The viewer's own answer (member, role), asked once per (subject, user) in this batch. */
-  private Future<Boolean> forUser(String address, String idName, String id, Viewer v, Set<String> roles) {
-    String key = address + "\u001f" + id;
-    return answers.computeIfAbsent(key + "\u001f" + v.userId(), k -> ask(address, idName, id, v))
+  private Future<Boolean> forUser(String address, String key, JsonObject ids, Viewer v, Set<String> roles, String verdict) {
+    return answers.computeIfAbsent(key + "\u001f" + v.userId(), k -> ask(address, ids, v))
       .map(a -> {
         if (!a.getBoolean("exists", false)) {
           return false;
+        }
+        if (verdict != null) {
+          // communities decides with its own rule for the group (absent in an old answer: hidden)
+          return a.getBoolean(verdict, false);
         }
         boolean member = a.getBoolean("member", false);
         if (roles != null) {
@@ -118,15 +136,20 @@ final class Visibility {
       });
   }
 
-  private Future<JsonObject> ask(String address, String idName, String id, Viewer v) {
-    return BusCalls.ask(vertx, address, new JsonObject().put("org", v.org()).put(idName, id).put("userId", v.userId()),
-        timeoutMs)
+  private Future<JsonObject> ask(String address, JsonObject ids, Viewer v) {
+    return BusCalls.ask(vertx, address, ids.copy().put("org", v.org()).put("userId", v.userId()), timeoutMs)
       // no module answering (NO_HANDLERS, time-out, error): treated as not visible
       .otherwise(new JsonObject());
   }
 
-  /** Communities answer {@code isPrivate}, pages {@code visibility}. */
+  /**
+   * Communities answer {@code isPrivate}, pages {@code visibility}; a group question is public only
+   * when the community is and the group exists in it and is not private.
+   */
   private static boolean isPublic(JsonObject a) {
+    if (a.containsKey("groupExists")) {
+      return !a.getBoolean("isPrivate", true) && a.getBoolean("groupExists", false) && !a.getBoolean("groupPrivate", true);
+    }
     return a.containsKey("isPrivate") ? !a.getBoolean("isPrivate", true) : "public".equals(a.getString("visibility"));
   }
 }

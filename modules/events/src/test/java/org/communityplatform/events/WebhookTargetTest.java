@@ -46,6 +46,22 @@ class WebhookTargetTest {
   }
 
   @Test
+  void aPortOutsideOneTo65535IsRefusedAtCreateAndUpdate() {
+    for (String url : List.of("http://93.184.215.14:0/hook", "https://93.184.215.14:65536/", "http://93.184.215.14:99999/")) {
+      TestPlatform.Res r = create(url);
+      r.assertError(400);
+      assertThat(r.errorCode()).as(url).isEqualTo("invalid_url");
+    }
+    TestPlatform.Res ok = create("http://93.184.215.14:65535/hook");
+    assertThat(ok.status()).as(ok.toString()).isEqualTo(201);
+    TestPlatform.Res patch = p.get().patch("/api/webhooks/" + ok.json().getString("id")).header("x-api-token", Cfg.API_TOKEN)
+      .json(new JsonObject().put("url", "http://93.184.215.14:0/")).send();
+    patch.assertError(400);
+    assertThat(patch.errorCode()).isEqualTo("invalid_url");
+    p.get().delete("/api/webhooks/" + ok.json().getString("id")).header("x-api-token", Cfg.API_TOKEN).send();
+  }
+
+  @Test
   void theAddressClassesAreJudgedInBothFamilies() throws Exception {
     for (String a : List.of("127.0.0.1", "10.0.0.1", "172.31.255.255", "192.168.0.1", "169.254.1.1", "0.0.0.0", "255.255.255.255",
       "224.1.1.1", "100.100.0.1", "::1", "::", "fe80::1", "fd12::1", "ff02::1", "::ffff:10.0.0.1", "::ffff:169.254.169.254")) {
