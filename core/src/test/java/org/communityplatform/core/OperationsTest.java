@@ -81,6 +81,13 @@ class OperationsTest {
     assertThat(other.header("Access-Control-Allow-Origin")).isNull();
     assertThat(other.status()).isEqualTo(403);
     assertThat(other.errorCode()).isEqualTo("forbidden");
+
+    // a simple request (no preflight) from another origin: the same 403 in the one error shape, never a 500
+    for (HttpMethod m : List.of(HttpMethod.GET, HttpMethod.POST)) {
+      TestPlatform.Res simple = t.request(m, "/probe/public").header("Origin", "https://evil.example").send();
+      assertThat(simple.status()).as(m + " " + simple).isEqualTo(403);
+      assertThat(simple.errorCode()).isEqualTo("forbidden");
+    }
   }
 
   @Test

@@ -85,10 +85,18 @@ public final class OpsRoutes {
     router.route().order(-50).handler(this::accessLog);
     List<String> origins = cors.getJsonArray("allowedOrigins", new JsonArray()).stream().map(String::valueOf).toList();
     if (!origins.isEmpty()) {
-      router.route().order(-20).handler(corsHandler(origins));
-      // the CorsHandler fails a request from another origin with 403: answered in the one error shape
-      router.errorHandler(403, ctx -> Replies.error(ctx, ApiError.forbidden("the origin "
-        + ctx.request().getHeader("Origin") + " may not call this API")));
+      router.route().order(-20).handler(corsHandler(origins)).failureHandler(ctx -> {
+        // a simple (not preflighted) request from another origin: vertx-web's CorsHandler fails it with
+        // a bare VertxException ("CORS Rejected - Invalid origin"), which would read as a 500
+        Throwable f = ctx.failure();
+        if (f != null && f.getMessage() != null && f.getMessage().startsWith("CORS Rejected")) {
+          Replies.error(ctx, forbiddenOrigin(ctx));
+        } else {
+          ctx.next();
+        }
+      });
+      // the CorsHandler fails a preflight from another origin with 403: answered in the one error shape
+      router.errorHandler(403, ctx -> Replies.error(ctx, forbiddenOrigin(ctx)));
     }
     router.get("/docs").order(-10).handler(ctx -> ctx.response()
       .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(DOCS_HTML));
@@ -123,6 +131,10 @@ public final class OpsRoutes {
     return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHost(host).setPort(port))
       .requestHandler(r).listen()
       .onSuccess(s -> LoggerFactory.getLogger(OpsRoutes.class).info("metrics on {}:{}/metrics", host, s.actualPort()));
+  }
+
+  private static ApiError forbiddenOrigin(io.vertx.ext.web.RoutingContext ctx) {
+    return ApiError.forbidden("the origin " + ctx.request().getHeader("Origin") + " may not call this API");
   }
 
   private CorsHandler corsHandler(List<String> origins) {
