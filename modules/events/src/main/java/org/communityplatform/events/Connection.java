@@ -84,6 +84,15 @@ final class Connection implements Hub.Listener {
     return started.future();
   }
 
+  @Override
+  public void shutdown() {
+    context.runOnContext(v -> {
+      closed = true;
+      hub.remove(this);
+      sink.close();
+    });
+  }
+
   /** Ends the connection (socket closed). */
   void stop() {
     closed = true;

@@ -40,6 +40,9 @@ final class Hub extends VerticleBase {
   interface Listener {
     /** A batch of new events in log order; called on the hub's loop, the listener hops to its own. */
     void offer(EventStore.Batch batch, Visibility visibility);
+
+    /** The node stops: end the stream now (the client resumes elsewhere with its last id). */
+    void shutdown();
   }
 
   private final EventStore store;
@@ -80,6 +83,8 @@ final class Hub extends VerticleBase {
     if (poll >= 0) {
       vertx.cancelTimer(poll);
     }
+    // live streams never end by themselves: left open they would hold the HTTP drain for its whole length
+    listeners.forEach(Listener::shutdown);
     return subscriber == null ? Future.succeededFuture() : subscriber.close();
   }
 
