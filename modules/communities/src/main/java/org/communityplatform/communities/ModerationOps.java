@@ -106,6 +106,9 @@ final class ModerationOps {
     }
   }
 
+  /** The first instant an RFC 3339 date-time in UTC cannot write (a five-digit year). */
+  private static final java.time.Instant LAST_INSTANT = java.time.Instant.parse("+10000-01-01T00:00:00Z");
+
   private OffsetDateTime expiry(Object value) {
     if (value == null) {
       return null;
@@ -118,6 +121,10 @@ final class ModerationOps {
     }
     if (!at.isAfter(store.now())) {
       throw Env.badField("expiresAt", "expiresAt must be in the future");
+    }
+    // RFC 3339 has four-digit years: an instant at or after year 10000 in UTC could not be answered as one
+    if (!at.toInstant().isBefore(LAST_INSTANT)) {
+      throw Env.badField("expiresAt", "expiresAt must be before the year 10000 in UTC");
     }
     return at;
   }

@@ -186,6 +186,10 @@ final class ReportOps {
     if (!at.isAfter(env.clock.instant())) {
       throw Views.badField("expiresAt", "expiresAt must be in the future");
     }
+    // RFC 3339 has four-digit years: the places refuse an end at or after year 10000 in UTC, and so do we
+    if (!at.isBefore(Instant.parse("+10000-01-01T00:00:00Z"))) {
+      throw Views.badField("expiresAt", "expiresAt must be before the year 10000 in UTC");
+    }
     return at;
   }
 
