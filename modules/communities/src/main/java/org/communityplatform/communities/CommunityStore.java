@@ -78,6 +78,16 @@ final class CommunityStore {
       .map(CommunityStore::firstCommunity);
   }
 
+  /**
+   * Takes the community row's lock in a statement of its own (inside a write's transaction), so the
+   * statements after it read what the previous holder committed: bans and every way in (join, join
+   * request, invite accept) serialise on this lock, and a ban cannot miss a member nor a join a ban.
+   */
+  Future<Void> lockRow(SqlClient client, String org, UUID id) {
+    return client.preparedQuery("SELECT 1 FROM communities.communities WHERE id = $1 AND org = $2 FOR UPDATE")
+      .execute(Tuple.of(id, org)).mapEmpty();
+  }
+
   /** Inserts a new community; a slug made from the name gets a random suffix when it is taken. */
   Future<Community> insert(SqlClient client, Community c) {
     return insert(client, c, 0);

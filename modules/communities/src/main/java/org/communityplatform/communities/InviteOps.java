@@ -109,7 +109,9 @@ final class InviteOps {
     return env.throttle.check("communityInviteTokenPerUser", userKey, msg)
       .compose(x -> env.throttle.check("communityInviteTokenPerClient", clientKey, msg))
       .compose(x -> verifiedAddress(org, me))
-      .compose(address -> store.pool().withTransaction(conn -> env.joins.lockInvite(conn, org, id, hash).compose(inv -> {
+      // the community lock first, the lock (and order) a ban takes: a ban at the same moment is seen below
+      .compose(address -> store.pool().withTransaction(conn -> store.lockRow(conn, org, id)
+        .compose(l -> env.joins.lockInvite(conn, org, id, hash)).compose(inv -> {
         if (inv == null) {
           // a wrong token is a guess: it counts against both limits
           return env.throttle.hit("communityInviteTokenPerUser", userKey)

@@ -71,6 +71,15 @@ final class JoinOps {
       });
   }
 
+  /**
+   * As {@link #notBanned}, in a member-adding transaction: takes the community row's lock first, the
+   * lock a ban takes, so a ban and a way in at the same moment are serialised (the ban either sees the
+   * new member and takes them out, or is seen here and refuses them).
+   */
+  static Future<Void> notBannedLocked(Env env, io.vertx.sqlclient.SqlClient conn, String org, UUID community, String userId) {
+    return env.store.lockRow(conn, org, community).compose(x -> notBanned(env, conn, community, userId));
+  }
+
   /** 403 {@code banned} while a ban of the user is in force in the community (issue 14). */
   static Future<Void> notBanned(Env env, io.vertx.sqlclient.SqlClient client, UUID community, String userId) {
     return env.moderation.active(client, true, community, userId, env.store.now()).map(ban -> {
@@ -136,7 +145,8 @@ final class JoinOps {
 
   private Future<ApiReply> add(ApiRequest req, Community c, String me) {
     String org = req.org();
-    return store.pool().withTransaction(conn -> store.addMember(conn, org, c.id, me, Roles.MEMBER).compose(ch -> {
+    return store.pool().withTransaction(conn -> notBannedLocked(env, conn, org, c.id, me)
+      .compose(x -> store.addMember(conn, org, c.id, me, Roles.MEMBER)).compose(ch -> {
       if (ch == null) {
         throw ApiError.notFound("community not found");
       }
@@ -156,7 +166,8 @@ final class JoinOps {
 
   private Future<ApiReply> request(ApiRequest req, Community c, String me) {
     String org = req.org();
-    return store.pool().withTransaction(conn -> env.joins.openJoinRequest(conn, org, c.id, me).compose(row -> {
+    return store.pool().withTransaction(conn -> notBannedLocked(env, conn, org, c.id, me)
+      .compose(x -> env.joins.openJoinRequest(conn, org, c.id, me)).compose(row -> {
       if (row == null) {
         throw ApiError.conflict("the join request changed meanwhile; try again");
       }
@@ -300,8 +311,9 @@ final class JoinOps {
     String org = req.org();
     UUID id = Env.uuid(req.pathParam("communityId"), "community");
     UUID requestId = Env.uuid(req.pathParam("requestId"), "join request");
-    return reviewer(req, id, me).compose(c -> store.pool().withTransaction(conn ->
-        env.joins.decide(conn, id, requestId, approve ? "approved" : "rejected", me).compose(row -> {
+    // the community lock first (the order a ban takes them in: community, then its join requests)
+    return reviewer(req, id, me).compose(c -> store.pool().withTransaction(conn -> store.lockRow(conn, org, id).compose(l ->
+        env.joins.decide(conn, id, requestId, approve ? "approved" : "rejected", me)).compose(row -> {
           if (row == null) {
             return env.joins.joinRequest(conn, id, requestId).map(existing -> {
               if (existing == null) {

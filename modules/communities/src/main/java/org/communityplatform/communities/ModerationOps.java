@@ -61,12 +61,14 @@ final class ModerationOps {
 
   /** As above; {@code lock} takes the community row's lock (inside a write's transaction only). */
   private Future<Row> standing(SqlClient client, String org, UUID id, String actor, String target, boolean lock) {
-    return client.preparedQuery("SELECT c.is_private, m.role AS caller_role, t.role AS target_role "
+    // the lock in a statement of its own: a read in the same statement would keep the snapshot taken
+    // before the wait and miss a member a concurrent join just added
+    Future<Void> locked = lock ? store.lockRow(client, org, id) : Future.succeededFuture();
+    return locked.compose(x -> client.preparedQuery("SELECT c.is_private, m.role AS caller_role, t.role AS target_role "
         + "FROM communities.communities c "
         + "LEFT JOIN communities.members m ON m.community_id = c.id AND m.user_id = $3 "
-        + "LEFT JOIN communities.members t ON t.community_id = c.id AND t.user_id = $4 WHERE c.id = $1 AND c.org = $2"
-        + (lock ? " FOR UPDATE OF c" : ""))
-      .execute(Tuple.of(id, org, actor, target))
+        + "LEFT JOIN communities.members t ON t.community_id = c.id AND t.user_id = $4 WHERE c.id = $1 AND c.org = $2")
+      .execute(Tuple.of(id, org, actor, target)))
       .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
@@ -104,6 +106,9 @@ final class ModerationOps {
     }
   }
 
+  /** The first instant an RFC 3339 date-time in UTC cannot write (a five-digit year). */
+  private static final java.time.Instant LAST_INSTANT = java.time.Instant.parse("+10000-01-01T00:00:00Z");
+
   private OffsetDateTime expiry(Object value) {
     if (value == null) {
       return null;
@@ -116,6 +121,10 @@ final class ModerationOps {
     }
     if (!at.isAfter(store.now())) {
       throw Env.badField("expiresAt", "expiresAt must be in the future");
+    }
+    // RFC 3339 has four-digit years: an instant at or after year 10000 in UTC could not be answered as one
+    if (!at.toInstant().isBefore(LAST_INSTANT)) {
+      throw Env.badField("expiresAt", "expiresAt must be before the year 10000 in UTC");
     }
     return at;
   }

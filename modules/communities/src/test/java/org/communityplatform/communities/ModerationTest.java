@@ -60,6 +60,26 @@ class ModerationTest {
     return Fixture.platform().sql("SELECT count(*) FROM platform.events WHERE org = $1 AND type = $2", org, type).get(0).getLong(0);
   }
 
+  /** Tester L3: an end whose UTC instant has a five-digit year cannot be written in RFC 3339, so it is refused. */
+  @Test
+  void anEndAtOrAfterTheYear10000IsRefused() {
+    String org = Fixture.org();
+    String c = community(org, "owner");
+    assertThat(join(org, "bob", c).status()).isEqualTo(200);
+    for (String end : new String[] {"9999-12-31T23:59:59-18:00", "9999-12-31T23:00:00-01:00", "+10000-01-01T00:00:00Z"}) {
+      for (String what : new String[] {"bans", "mutes"}) {
+        Res r = Fixture.as(Fixture.platform().post("/api/communities/" + c + "/" + what), org, "owner")
+          .json(new JsonObject().put("targetUserId", "bob").put("reason", "spam").put("expiresAt", end)).send();
+        assertThat(r.status()).as(what + " " + end + ": " + r).isEqualTo(400);
+      }
+    }
+    // the last second of year 9999 in UTC is still an end
+    Res last = Fixture.as(Fixture.platform().post("/api/communities/" + c + "/mutes"), org, "owner")
+      .json(new JsonObject().put("targetUserId", "bob").put("reason", "spam").put("expiresAt", "9999-12-31T23:59:59Z")).send();
+    assertThat(last.status()).as(last.toString()).isEqualTo(201);
+    assertThat(last.json().getString("expiresAt")).isEqualTo("9999-12-31T23:59:59Z");
+  }
+
   @Test
   void aBanKeepsAUserOutOfEveryWayInUntilItExpires() {
     TestPlatform p = Fixture.platform();
@@ -262,6 +282,9 @@ class ModerationTest {
       org, "owner").send().json().getJsonArray("data");
     assertThat(older).extracting(o -> ((JsonObject) o).getString("action"))
       .containsExactly("community.member.role_changed", "community.member.role_changed");
+    // the list pages by cursor only, as its contract declares: no page number in the answer
+    assertThat(audit.json().containsKey("page")).isTrue();
+    assertThat(audit.json().getValue("page")).isNull();
     // moderators, members and outsiders are refused; another community's entries never show
     Fixture.assertError(Fixture.as(p.get("/api/communities/" + c + "/audit"), org, "mo").send(), 403);
     Fixture.assertError(Fixture.as(p.get("/api/communities/" + c + "/audit"), org, "outsider").send(), 403);

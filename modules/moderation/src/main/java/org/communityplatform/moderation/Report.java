@@ -10,6 +10,8 @@ final class Report {
 
   static final String OPEN = "open";
   static final String RESOLVED = "resolved";
+  /** Stored while a resolver carries out its action; shown as open (the contract knows open and resolved). */
+  static final String RESOLVING = "resolving";
 
   UUID id;
   String org;
@@ -18,6 +20,8 @@ final class Report {
   String reason;
   String details;
   String status = OPEN;
+  /** True while a resolver holds the report (stored status {@code resolving}). */
+  boolean claimed;
   OffsetDateTime createdAt;
   String resolution;
   String resolutionReason;
@@ -37,7 +41,8 @@ final class Report {
       r.getUUID("place_id"), r.getString("target_user_id"));
     x.reason = r.getString("reason");
     x.details = r.getString("details");
-    x.status = r.getString("status");
+    x.claimed = RESOLVING.equals(r.getString("status"));
+    x.status = x.claimed ? OPEN : r.getString("status");
     x.createdAt = r.getOffsetDateTime("created_at");
     x.resolution = r.getString("resolution");
     x.resolutionReason = r.getString("resolution_reason");

@@ -23,6 +23,12 @@ import java.util.UUID;
  */
 final class ReportOps {
 
+  /**
+   * How long a claim on reports holds without its resolver closing them: longer than any bus call of
+   * the action (which time out well within it), so only a resolver that died loses its claim.
+   */
+  static final java.time.Duration CLAIM_TIMEOUT = java.time.Duration.ofMinutes(2);
+
   private final Env env;
   private final ReportLimits limits;
 
@@ -144,8 +150,21 @@ final class ReportOps {
           throw Views.badField("action", "a reported member has no content to remove; dismiss, mute or ban");
         }
         String why = reason == null || reason.isEmpty() ? "reported for " + r.reason : reason;
-        return carryOut(req, org, me, place, r, action, why, expiresAt)
-          .compose(done -> close(req, org, me, r, action, reason == null || reason.isEmpty() ? null : reason, expiresAt));
+        // claim first, act second, close third: of two resolvers at once only the one holding the claim acts
+        OffsetDateTime now = env.now();
+        return env.store.claimTarget(org, r.id, now, now.minus(CLAIM_TIMEOUT)).compose(claimed -> {
+          if (!claimed.contains(r.id)) {
+            if (!claimed.isEmpty()) {
+              env.store.release(org, claimed);
+            }
+            throw new ApiError(409, "already_resolved", "the report is already resolved or being resolved");
+          }
+          return carryOut(req, org, me, place, r, action, why, expiresAt)
+            .compose(done -> close(req, org, me, r, claimed, action, reason == null || reason.isEmpty() ? null : reason,
+              expiresAt))
+            // the action failed (or the close did): the reports go back to the queue, to be retried
+            .recover(err -> env.store.release(org, claimed).transform(x -> Future.<ApiReply>failedFuture(err)));
+        });
       });
     });
   }
@@ -166,6 +185,10 @@ final class ReportOps {
     }
     if (!at.isAfter(env.clock.instant())) {
       throw Views.badField("expiresAt", "expiresAt must be in the future");
+    }
+    // RFC 3339 has four-digit years: the places refuse an end at or after year 10000 in UTC, and so do we
+    if (!at.isBefore(Instant.parse("+10000-01-01T00:00:00Z"))) {
+      throw Views.badField("expiresAt", "expiresAt must be before the year 10000 in UTC");
     }
     return at;
   }
@@ -193,16 +216,16 @@ final class ReportOps {
       .recover(err -> ApiError.from(err).status() == 404 ? Future.succeededFuture() : Future.failedFuture(err));
   }
 
-  private Future<ApiReply> close(ApiRequest req, String org, String me, Report r, String action, String reason,
-                                 Instant expiresAt) {
+  private Future<ApiReply> close(ApiRequest req, String org, String me, Report r, List<UUID> claimed, String action,
+                                 String reason, Instant expiresAt) {
     OffsetDateTime now = env.now();
     Target t = r.target;
     String placeField = Place.idField(t.placeType());
     return env.pool.withTransaction(conn -> env.store.find(conn, org, r.id, true).compose(locked -> {
-        if (locked == null || !locked.open()) {
+        if (locked == null || !locked.claimed) {
           throw new ApiError(409, "already_resolved", "the report was resolved meanwhile");
         }
-        return env.store.closeTarget(conn, org, t, action, reason, me, now).compose(ids -> {
+        return env.store.closeTarget(conn, org, t, claimed, action, reason, me, now).compose(ids -> {
           JsonArray closed = new JsonArray();
           ids.forEach(x -> closed.add(x.toString()));
           List<Event> events = new java.util.ArrayList<>();

@@ -124,7 +124,10 @@ final class ModerationOps {
     }
   }
 
-  /** expiresAt as a time in the future (400 otherwise); null for a sanction without end. */
+  /** The first instant an RFC 3339 date-time in UTC cannot write (a five-digit year). */
+  private static final java.time.Instant LAST_INSTANT = java.time.Instant.parse("+10000-01-01T00:00:00Z");
+
+  /** expiresAt as a time in the future and before the year 10000 in UTC (400 otherwise); null for a sanction without end. */
   static OffsetDateTime expiry(String expiresAt, OffsetDateTime now) {
     if (expiresAt == null) {
       return null;
@@ -137,6 +140,10 @@ final class ModerationOps {
     }
     if (!t.isAfter(now)) {
       throw ApiError.badRequest("expiresAt must be in the future");
+    }
+    // RFC 3339 has four-digit years: an instant at or after year 10000 in UTC could not be answered as one
+    if (!t.toInstant().isBefore(LAST_INSTANT)) {
+      throw ApiError.badRequest("expiresAt must be before the year 10000 in UTC");
     }
     return t;
   }

@@ -57,6 +57,26 @@ class PageModerationTest {
     return TestPlatform.await(p.platform().vertx().eventBus().<JsonObject>request(address, msg)).body();
   }
 
+  /** Tester L3: an end whose UTC instant has a five-digit year cannot be written in RFC 3339, so it is refused. */
+  @Test
+  void anEndAtOrAfterTheYear10000IsRefused() {
+    String org = "year-10000";
+    String id = create(p, org, "owner", page("Far future")).getString("id");
+    String path = PAGES + "/" + id;
+    p.post(path + "/join").org(org).bearer(token(p, org, "troll")).send();
+    for (String end : new String[] {"9999-12-31T23:59:59-18:00", "+10000-01-01T00:00:00Z"}) {
+      for (String what : new String[] {"/bans", "/mutes"}) {
+        Res r = p.post(path + what).org(org).bearer(token(p, org, "owner"))
+          .json(new JsonObject().put("targetUserId", "troll").put("reason", "spam").put("expiresAt", end)).send();
+        assertError(r, 400);
+      }
+    }
+    Res last = p.post(path + "/mutes").org(org).bearer(token(p, org, "owner"))
+      .json(new JsonObject().put("targetUserId", "troll").put("reason", "spam").put("expiresAt", "9999-12-31T23:59:59Z")).send();
+    assertThat(last.status()).as(last.toString()).isEqualTo(201);
+    assertThat(last.json().getString("expiresAt")).isEqualTo("9999-12-31T23:59:59Z");
+  }
+
   @Test
   void aBanRemovesAndKeepsOutUntilItExpiresToTheSecond() {
     String org = "ban";

@@ -105,11 +105,13 @@ final class AccountOps {
     String id = UUID.randomUUID().toString();
     String verifySecret = Fields.secret("");
     String password = b.getString("password");
-    // counted before the work: a registration costs a hash and a mail
+    // every attempt counts per client address, before the work (a registration costs a hash); per email
+    // address only registrations that succeeded count (each sends a mail there), so an outsider's
+    // attempts naming someone's address cannot keep its owner from registering (as the sign-in limits)
     // counted across organisations: an anonymous caller names the organisation, so a per-organisation
     // count would let one client (or one mailbox's attacker) start afresh in every organisation it invents
     return env.throttle.acquire("registerClient", req.clientAddress(), TOO_MANY)
-      .compose(x -> env.throttle.acquire("registerEmail", email, TOO_MANY))
+      .compose(x -> env.throttle.check("registerEmail", email, TOO_MANY))
       .compose(x -> password == null ? Future.<String>succeededFuture(null) : env.passwords.hash(password))
       .compose(h -> store.pool().withTransaction(conn -> {
         Future<Void> token = !settings.tokenMode() ? Future.succeededFuture()
@@ -128,6 +130,7 @@ final class AccountOps {
           .compose(row -> verificationMail(conn, org, row, verifySecret).map(row));
       }))
       .recover(Env::conflicts)
+      .compose(row -> env.throttle.hit("registerEmail", email).map(row))
       .map(row -> {
         env.publish("user.created", Views.event(org, row));
         return env.wrap(req, 201, env.session(org, row));

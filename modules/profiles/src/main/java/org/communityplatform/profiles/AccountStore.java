@@ -37,11 +37,36 @@ final class AccountStore {
 
   // ---------------------------------------------------------------- files
 
-  /** Stores an image once per organisation and content; answers nothing new when it is already there. */
+  /**
+   * Stores an image once per organisation and content. When it is already there the row is only locked
+   * (a no-op update), so a concurrent {@link #deleteFileIfUnused} of it waits for this transaction and
+   * then sees the profile that now refers to it.
+   */
   Future<Void> putFile(SqlClient c, String org, String id, String contentType, byte[] data, String by) {
     return c.preparedQuery("INSERT INTO profiles.files (org, id, content_type, size, data, created_by, created_at) "
-        + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org, id) DO NOTHING")
+        + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org, id) DO UPDATE SET size = profiles.files.size")
       .execute(Tuple.of(org, id, contentType, data.length, Buffer.buffer(data), by).addOffsetDateTime(now()))
+      .mapEmpty();
+  }
+
+  /** The profile's image column ({@code image} or {@code cover_image}) as it is now, its row locked; null when unset. */
+  Future<String> imageOf(SqlClient c, String org, String userId, String column) {
+    String col = column.equals("image") ? "image" : "cover_image";
+    return c.preparedQuery("SELECT " + col + " FROM profiles.users WHERE org = $1 AND id = $2 FOR UPDATE")
+      .execute(Tuple.of(org, userId))
+      .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  /**
+   * Deletes the file {@code id} when no profile of the organisation refers to {@code url} (its image or
+   * cover) any more. The file row is locked first, in a statement of its own, so the reference check
+   * after it sees an upload of the same bytes that committed meanwhile.
+   */
+  Future<Void> deleteFileIfUnused(SqlClient c, String org, String id, String url) {
+    return c.preparedQuery("SELECT 1 FROM profiles.files WHERE org = $1 AND id = $2 FOR UPDATE").execute(Tuple.of(org, id))
+      .compose(x -> c.preparedQuery("DELETE FROM profiles.files WHERE org = $1 AND id = $2 AND NOT EXISTS "
+          + "(SELECT 1 FROM profiles.users u WHERE u.org = $1 AND (u.image = $3 OR u.cover_image = $3))")
+        .execute(Tuple.of(org, id, url)))
       .mapEmpty();
   }
 

@@ -18,6 +18,8 @@ final class OwnProfileOps {
 
   private static final Pattern EXTRA_KEY = Pattern.compile("^[A-Za-z][A-Za-z0-9_-]{0,39}$");
   static final String FILE_PATH = "/api/file/";
+  /** The limit of image uploads per organisation and user ({@code throttle.profileUploadsPerUser}). */
+  static final String UPLOADS = "profileUploadsPerUser";
   private static final String[][] ACCOUNT_TEXT = {
     {"firstName", "first_name", "80"}, {"lastName", "last_name", "80"}, {"company", "company", "120"},
     {"jobTitle", "job_title", "120"}, {"city", "city", "100"}, {"country", "country", "60"}};
@@ -91,31 +93,59 @@ final class OwnProfileOps {
     return cols;
   }
 
+  /**
+   * {@code PUT /api/me/image|cover}: stores the image (content addressed) and points the profile at it.
+   * Each upload counts against {@code throttle.profileUploadsPerUser} (per organisation and user): every
+   * answer carries its {@code RateLimit-Policy} and {@code RateLimit} headers, and over it the answer is
+   * 429 with {@code Retry-After}. The file the column pointed at before is deleted in the same
+   * transaction when no profile of the organisation refers to it any more, so replaced uploads do not
+   * pile up.
+   */
   private Future<ApiReply> upload(ApiRequest req, String column, String field) {
     String org = req.org();
-    return env.self(req).compose(me -> {
-      Buffer body = req.bodyBuffer();
-      if (body == null || body.length() == 0) {
-        throw ApiError.badRequest("the request body must be the image's bytes");
-      }
-      if (body.length() > env.settings.maxImageBytes) {
-        throw new ApiError(413, "too_large", "images may be at most " + env.settings.maxImageBytes + " bytes");
-      }
-      String type = Images.sniff(body);
-      if (type == null) {
-        throw new ApiError(415, "unsupported_media_type", "the bytes are not a JPEG, PNG, WebP or GIF image");
-      }
-      byte[] bytes = body.getBytes();
-      return env.vertx.executeBlocking(() -> Images.fileId(bytes), false)
-        .compose(fileId -> store.pool().withTransaction(conn -> env.accounts.putFile(conn, org, fileId, type, bytes,
-              me.getString("id"))
-            .compose(x -> env.updateProfile(conn, org, me.getString("id"), me.getString("id"),
-              Map.of(column, FILE_PATH + fileId))))
-          .map(row -> {
-            env.publish("user.updated", Views.event(org, row));
-            return env.wrap(req, 200, new JsonObject().put(field, FILE_PATH + fileId).put("fileId", fileId));
-          }));
-    });
+    return env.self(req).compose(me -> env.throttle.acquire(UPLOADS, org + ":" + me.getString("id"),
+        "too many image uploads; try again later")
+      .compose(limit -> {
+        Future<ApiReply> stored;
+        try {
+          stored = store(req, me, column, field);
+        } catch (RuntimeException e) {
+          // a refused body (400, 413, 415) is an answer of the limited operation too: it carries the headers
+          stored = Future.failedFuture(e);
+        }
+        return stored
+          .map(reply -> reply.header("RateLimit-Policy", limit.policyHeader()).header("RateLimit", limit.rateLimitHeader()))
+          .recover(err -> Future.failedFuture(ApiError.from(err).withHeader("RateLimit-Policy", limit.policyHeader())
+            .withHeader("RateLimit", limit.rateLimitHeader())));
+      }));
+  }
+
+  private Future<ApiReply> store(ApiRequest req, io.vertx.sqlclient.Row me, String column, String field) {
+    String org = req.org();
+    String userId = me.getString("id");
+    Buffer body = req.bodyBuffer();
+    if (body == null || body.length() == 0) {
+      throw ApiError.badRequest("the request body must be the image's bytes");
+    }
+    if (body.length() > env.settings.maxImageBytes) {
+      throw new ApiError(413, "too_large", "images may be at most " + env.settings.maxImageBytes + " bytes");
+    }
+    String type = Images.sniff(body);
+    if (type == null) {
+      throw new ApiError(415, "unsupported_media_type", "the bytes are not a JPEG, PNG, WebP or GIF image");
+    }
+    byte[] bytes = body.getBytes();
+    return env.vertx.executeBlocking(() -> Images.fileId(bytes), false)
+      .compose(fileId -> store.pool().withTransaction(conn -> env.accounts.imageOf(conn, org, userId, column)
+          .compose(previous -> env.accounts.putFile(conn, org, fileId, type, bytes, userId)
+            .compose(x -> env.updateProfile(conn, org, userId, userId, Map.of(column, FILE_PATH + fileId)))
+            .compose(row -> previous == null || !previous.startsWith(FILE_PATH) || previous.equals(FILE_PATH + fileId)
+              ? Future.succeededFuture(row)
+              : env.accounts.deleteFileIfUnused(conn, org, previous.substring(FILE_PATH.length()), previous).map(row))))
+        .map(row -> {
+          env.publish("user.updated", Views.event(org, row));
+          return env.wrap(req, 200, new JsonObject().put(field, FILE_PATH + fileId).put("fileId", fileId));
+        }));
   }
 
   private Future<ApiReply> getFile(ApiRequest req) {

@@ -28,7 +28,7 @@ final class Fixtures {
     p.mergeIn(profiles);
     JsonObject throttle = new JsonObject();
     for (String limit : new String[] {"loginAccount", "loginAccountAll", "loginClient", "registerClient", "registerEmail",
-      "verifyMailClient", "verifyMailAddress", "verifyEmailClient", "peopleSearch"}) {
+      "verifyMailClient", "verifyMailAddress", "verifyEmailClient", "peopleSearch", "profileUploadsPerUser"}) {
       throttle.put(limit, new JsonObject().put("max", 100_000).put("windowSeconds", 60));
     }
     return new JsonObject().put("modules", new JsonObject().put("profiles", p)).put("throttle", throttle);
