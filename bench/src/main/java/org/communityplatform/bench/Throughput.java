@@ -27,7 +27,9 @@ final class Throughput {
       run.o.threads, run.o.connections);
     // the baseline's JIT needs longer than a platform endpoint's warm-up (the platform is already warm from the checks)
     wrk.run("baseline-warmup", baseline.base(), baselineReq, Math.max(10, run.o.warmup), 0);
-    wrk.run("platform-warmup", platform.base(), endpoints.list.get(0).wrk(), Math.max(10, run.o.warmup), 0);
+    // the platform's code is large: C2 keeps compiling for about a minute of CPU on 2 cores (seen in
+    // top -H), so the first measured endpoint would otherwise be measured half-compiled
+    wrk.run("platform-warmup", platform.base(), endpoints.list.get(0).wrk(), Math.max(30, run.o.warmup), 0);
     res.rows = new ArrayList<>();
     for (Endpoint e : endpoints.list) {
       if (!checks.get(e.key()).ok()) {

@@ -176,16 +176,12 @@ final class DirectoryStore {
     return paged(select, w.toString(), t, "u.tn_id", limit, offset, "u.tn_id", afterTn);
   }
 
-  /** The searched words of a person without the email: what people search matches for a caller who cannot see it. */
-  private static final String WORDS_WITHOUT_EMAIL = "to_tsvector('simple'::regconfig, profiles.search_words(concat_ws(' ', "
-    + "u.name, u.first_name, u.last_name, u.company, array_to_string(u.interests, ' '))))";
-
   /**
    * People search: active persons whose words start with every word of q, optionally only among
    * {@code ids}; persons blocking {@code me} are left out when there is a caller. The email is one of
    * the words only when {@code withEmail} (the caller sees every address in the result) or for the
    * caller's own record: matching an address the caller may not see would disclose it (how many
-   * people use a domain, say). The index narrows on every word; the re-check drops email-only matches.
+   * people use a domain, say). Otherwise the indexed words without the email ({@code public_search}) are searched.
    */
   Future<Page> searchPeople(String org, String q, List<String> ids, String me, boolean withEmail, int limit, long offset,
                             Long afterTn) {
@@ -195,12 +191,13 @@ final class DirectoryStore {
     if (q != null) {
       t.addString(q);
       int qi = t.size();
-      w.append(" AND u.search @@ profiles.search_query($").append(qi).append(")");
-      if (!withEmail) {
-        w.append(" AND (").append(WORDS_WITHOUT_EMAIL).append(" @@ profiles.search_query($").append(qi).append(")");
+      if (withEmail) {
+        w.append(" AND u.search @@ profiles.search_query($").append(qi).append(")");
+      } else {
+        w.append(" AND (u.public_search @@ profiles.search_query($").append(qi).append(")");
         if (me != null) {
           t.addString(me);
-          w.append(" OR u.id = $").append(t.size());
+          w.append(" OR (u.id = $").append(t.size()).append(" AND u.search @@ profiles.search_query($").append(qi).append("))");
         }
         w.append(")");
       }
