@@ -55,6 +55,9 @@ final class Run {
       "COMMUNITYPOSTSPERCLIENT")) {
       env.put("PLATFORM_THROTTLE_" + limit + "_MAX", "1000000000");
     }
+    // the SSE fan-out opens its 1,000 streams with one API token: the per-caller stream cap (20) would
+    // refuse all but 20 of them
+    env.put("PLATFORM_MODULES_EVENTS_STREAM_MAXCONNECTIONSPERPRINCIPAL", "100000");
     return env;
   }
 
