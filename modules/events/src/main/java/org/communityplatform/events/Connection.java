@@ -22,8 +22,8 @@ final class Connection implements Hub.Listener {
 
   /** Where events go: an SSE response or a WebSocket. */
   interface Sink {
-    /** One event: its JSON object and the same as text (encoded once per batch, not per client). */
-    void event(JsonObject event, String json);
+    /** Event {@code i} of {@code batch}, whose encodings are made once per batch and shared by every client. */
+    void event(EventStore.Batch batch, int i);
 
     boolean full();
 
@@ -159,7 +159,7 @@ final class Connection implements Hub.Listener {
     for (int k = 0; k < checks.size() && !closed; k++) {
       Future<Boolean> c = checks.get(k);
       if (c.succeeded() && c.result()) {
-        sink.event(batch.events().get(index.get(k)), batch.encoded(index.get(k)));
+        sink.event(batch, index.get(k));
       }
     }
     EventStore.Pos last = batch.last();

@@ -1,6 +1,7 @@
 package org.communityplatform.events;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -38,9 +39,9 @@ final class EventStore {
    * A read: the rows in order, and whether committed events wait behind a transaction still running.
    * {@code json} holds each event's JSON text once encoded, shared by every stream of the batch.
    */
-  record Batch(List<JsonObject> events, List<Pos> positions, boolean lagging, String[] json) {
+  record Batch(List<JsonObject> events, List<Pos> positions, boolean lagging, String[] json, Buffer[] sse) {
     Batch(List<JsonObject> events, List<Pos> positions, boolean lagging) {
-      this(events, positions, lagging, new String[events.size()]);
+      this(events, positions, lagging, new String[events.size()], new Buffer[events.size()]);
     }
 
     Pos last() {
@@ -59,6 +60,31 @@ final class EventStore {
         json[i] = s;
       }
       return s;
+    }
+
+    /**
+     * Encodes every event now (JSON text and SSE record). The hub calls it on its loop before it hands
+     * the batch to other loops, so they read finished values; a replay page is read on its own loop.
+     */
+    void encodeAll() {
+      for (int i = 0; i < events.size(); i++) {
+        sse(i);
+      }
+    }
+
+    /**
+     * Event {@code i} as one Server-Sent Events record ({@code id}, {@code event}, {@code data}, blank
+     * line), built once and written to every SSE stream of the batch: a Vert.x heap buffer is never
+     * released by a write (each write takes its own slice), so one instance can go to many sockets.
+     */
+    Buffer sse(int i) {
+      Buffer b = sse[i];
+      if (b == null) {
+        JsonObject e = events.get(i);
+        b = Buffer.buffer("id: " + e.getLong("id") + "\nevent: " + e.getString("type") + "\ndata: " + encoded(i) + "\n\n");
+        sse[i] = b;
+      }
+      return b;
     }
   }
 

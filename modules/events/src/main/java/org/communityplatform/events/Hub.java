@@ -35,6 +35,12 @@ final class Hub extends VerticleBase {
    * is p99 < 250 ms); one indexed read per 100 ms while a long transaction lasts costs little.
    */
   private static final long LAG_RETRY_MAX_MS = 100;
+  /**
+   * The shortest gap between the start of two reads when notifications keep coming (a steady write
+   * load): at most about 100 reads a second per node, each taking whatever has committed meanwhile,
+   * instead of one read per millisecond; it adds at most this much to the fan-out time.
+   */
+  private static final long MIN_READ_GAP_MS = 10;
 
   /** A stream connection as the hub sees it. */
   interface Listener {
@@ -55,6 +61,9 @@ final class Hub extends VerticleBase {
   private boolean again;
   /** A lag re-read is scheduled (one at a time, however many notifications arrive meanwhile). */
   private boolean lagTimer;
+  /** A gap-spaced re-read is scheduled. */
+  private boolean gapTimer;
+  private long lastReadStart = System.nanoTime() / 1_000_000 - MIN_READ_GAP_MS;
   private long poll = -1;
   private long lagDelay = LAG_RETRY_MS;
 
@@ -119,8 +128,20 @@ final class Hub extends VerticleBase {
       again = true;
       return;
     }
+    long sinceLast = System.nanoTime() / 1_000_000 - lastReadStart;
+    if (sinceLast < MIN_READ_GAP_MS) {
+      if (!gapTimer) {
+        gapTimer = true;
+        vertx.setTimer(MIN_READ_GAP_MS - sinceLast, id -> {
+          gapTimer = false;
+          read();
+        });
+      }
+      return;
+    }
     reading = true;
     again = false;
+    lastReadStart = System.nanoTime() / 1_000_000;
     store.batch(head, BATCH).onComplete(ar -> {
       reading = false;
       if (ar.failed()) {
@@ -129,6 +150,10 @@ final class Hub extends VerticleBase {
       }
       EventStore.Batch b = ar.result();
       if (!b.events().isEmpty()) {
+        if (!listeners.isEmpty()) {
+          // encoded here, before the hand-over to the connections' loops (which publishes them safely)
+          b.encodeAll();
+        }
         Visibility visibility = new Visibility(vertx, settings.visibilityTimeoutMs());
         for (Listener l : listeners) {
           l.offer(b, visibility);

@@ -324,9 +324,9 @@ final class StreamOps implements GatewayOperations {
     }
 
     @Override
-    public void event(JsonObject e, String json) {
+    public void event(EventStore.Batch batch, int i) {
       if (!resp.ended() && !resp.closed()) {
-        resp.write("id: " + e.getLong("id") + "\nevent: " + e.getString("type") + "\ndata: " + json + "\n\n");
+        resp.write(batch.sse(i));
       }
     }
 
@@ -358,9 +358,9 @@ final class StreamOps implements GatewayOperations {
     }
 
     @Override
-    public void event(JsonObject e, String json) {
+    public void event(EventStore.Batch batch, int i) {
       if (!ws.isClosed()) {
-        ws.writeTextMessage(json);
+        ws.writeTextMessage(batch.encoded(i));
       }
     }
 
