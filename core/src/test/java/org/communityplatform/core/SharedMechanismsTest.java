@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -81,5 +83,30 @@ class SharedMechanismsTest {
       });
     p.clock().advance(Duration.ofSeconds(61));
     assertThat(TestPlatform.await(t.acquire("probe", "k", "slow down")).hits()).isEqualTo(1);
+  }
+
+  @Test
+  void severalKeysCountedInOneStatementKeepExactCountsUnderConcurrencyInEitherOrder() {
+    Throttle t = p.platform().throttle();
+    // 40 concurrent calls, half naming the keys in each order: exact counts, no deadlock, states in call order
+    List<Future<List<Throttle.State>>> calls = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      List<Throttle.Hit> hits = List.of(new Throttle.Hit("multiA", "user-" + (i % 2)), new Throttle.Hit("multiB", "shared"));
+      List<Throttle.Hit> ordered = i % 2 == 0 ? hits : List.of(hits.get(1), hits.get(0));
+      calls.add(t.hit(ordered));
+    }
+    TestPlatform.await(Future.all(calls));
+    List<Integer> shared = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      List<Throttle.State> states = calls.get(i).result();
+      Throttle.State b = i % 2 == 0 ? states.get(1) : states.get(0);
+      assertThat(b.limit().name()).isEqualTo("multiB");
+      shared.add(b.hits());
+    }
+    // every call saw its own count of the shared key: 1..40, each once
+    assertThat(shared).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.rangeClosed(1, 40).boxed().toList());
+    assertThat(TestPlatform.await(t.peek("multiA", "user-0")).hits()).isEqualTo(20);
+    assertThat(TestPlatform.await(t.peek("multiB", "shared")).hits()).isEqualTo(40);
+    assertThat(TestPlatform.await(t.peek("multiB", "shared")).exceeded()).isTrue();
   }
 }

@@ -62,6 +62,10 @@ public final class Throttle {
 
   private static final String HIT = "INSERT INTO platform.throttle (key, window_start, hits) VALUES ($1, $2, 1)"
     + " ON CONFLICT (key, window_start) DO UPDATE SET hits = platform.throttle.hits + 1 RETURNING hits";
+  /** Several keys in one statement, in key order (so two such statements never wait on each other in a cycle). */
+  private static final String HIT_ALL = "INSERT INTO platform.throttle (key, window_start, hits)"
+    + " SELECT k, w, 1 FROM unnest($1::text[], $2::timestamptz[]) AS t(k, w) ORDER BY k"
+    + " ON CONFLICT (key, window_start) DO UPDATE SET hits = platform.throttle.hits + 1 RETURNING key, hits";
   private static final String COUNT = "SELECT hits FROM platform.throttle WHERE key = $1 AND window_start = $2";
   private static final String RESET = "DELETE FROM platform.throttle WHERE key = $1";
   private static final String PURGE = "DELETE FROM platform.throttle WHERE window_start < $1";
@@ -95,6 +99,52 @@ public final class Throttle {
     long[] w = window(l);
     return pool.preparedQuery(HIT).execute(Tuple.of(name + ":" + key, start(w[0])))
       .map(rows -> new State(l, rows.iterator().next().getInteger(0), w[1]));
+  }
+
+  /** One hit of {@code key} under the limit named {@code name}. */
+  public record Hit(String name, String key) {
+  }
+
+  /**
+   * Counts one hit of each key in one round trip; the states come back in the order of {@code hits}.
+   * Same counts as calling {@link #hit(String, String)} for each. Rows are written in key order, so
+   * two calls naming the same keys never wait on each other in a cycle.
+   *
+   * @throws IllegalArgumentException when two hits name the same limit and key
+   */
+  public Future<java.util.List<State>> hit(java.util.List<Hit> hits) {
+    java.util.List<Hit> sorted = new java.util.ArrayList<>(hits);
+    sorted.sort(java.util.Comparator.comparing(h -> h.name + ":" + h.key));
+    String[] keys = new String[sorted.size()];
+    OffsetDateTime[] windows = new OffsetDateTime[sorted.size()];
+    Map<String, long[]> windowOf = new java.util.HashMap<>();
+    for (int i = 0; i < sorted.size(); i++) {
+      Hit h = sorted.get(i);
+      long[] w = window(limit(h.name));
+      keys[i] = h.name + ":" + h.key;
+      if (windowOf.containsKey(keys[i])) {
+        // one statement cannot update a row twice (PostgreSQL 21000): a caller's mistake, not a client's
+        throw new IllegalArgumentException("the same throttle key twice in one call: " + keys[i]);
+      }
+      windows[i] = start(w[0]);
+      windowOf.put(keys[i], w);
+    }
+    return pool.preparedQuery(HIT_ALL).execute(Tuple.tuple().addArrayOfString(keys).addArrayOfOffsetDateTime(windows)).map(rows -> {
+      Map<String, Integer> counts = new java.util.HashMap<>();
+      for (Row r : rows) {
+        counts.put(r.getString(0), r.getInteger(1));
+      }
+      java.util.List<State> out = new java.util.ArrayList<>(hits.size());
+      for (Hit h : hits) {
+        String k = h.name + ":" + h.key;
+        Integer n = counts.get(k);
+        if (n == null) {
+          throw new IllegalStateException("no count came back for throttle key " + k);
+        }
+        out.add(new State(limit(h.name), n, windowOf.get(k)[1]));
+      }
+      return out;
+    });
   }
 
   /** Counts one hit and fails with 429 (and the rate-limit headers) once {@code key} is over the limit. */

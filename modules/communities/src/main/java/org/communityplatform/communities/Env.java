@@ -157,8 +157,10 @@ final class Env {
   Future<ApiReply> limited(ApiRequest req, String limit, Supplier<Future<ApiReply>> op) {
     String user = req.requireUser();
     String org = req.org();
-    return throttle.hit(limit + "PerUser", org + ":" + user).compose(u ->
-      throttle.hit(limit + "PerClient", org + ":" + req.clientAddress()).compose(c -> {
+    return throttle.hit(java.util.List.of(new Throttle.Hit(limit + "PerUser", org + ":" + user),
+        new Throttle.Hit(limit + "PerClient", org + ":" + req.clientAddress()))).compose(states -> {
+        Throttle.State u = states.get(0);
+        Throttle.State c = states.get(1);
         Throttle.State tight = tighter(u, c);
         if (u.exceeded() || c.exceeded()) {
           Throttle.State over = u.exceeded() ? u : c;
@@ -184,7 +186,7 @@ final class Env {
             return Future.failedFuture(e.withHeader("RateLimit-Policy", tight.policyHeader())
               .withHeader("RateLimit", tight.rateLimitHeader()));
           });
-      }));
+      });
   }
 
   private static Throttle.State tighter(Throttle.State a, Throttle.State b) {

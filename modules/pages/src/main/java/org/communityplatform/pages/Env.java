@@ -182,10 +182,11 @@ final class Env {
   Future<ApiReply> limited(ApiRequest req, String limit, Supplier<Future<ApiReply>> write) {
     String user = req.requireUser();
     String address = req.clientAddress() == null ? "unknown" : req.clientAddress();
-    return Future.all(throttle.hit(limit, req.org() + ":" + user), throttle.hit(limit + "ByAddress", req.org() + ":" + address))
+    return throttle.hit(java.util.List.of(new Throttle.Hit(limit, req.org() + ":" + user),
+        new Throttle.Hit(limit + "ByAddress", req.org() + ":" + address)))
       .compose(all -> {
-        Throttle.State byUser = all.resultAt(0);
-        Throttle.State byAddress = all.resultAt(1);
+        Throttle.State byUser = all.get(0);
+        Throttle.State byAddress = all.get(1);
         String policy = byUser.policyHeader() + ", " + byAddress.policyHeader();
         String state = byUser.rateLimitHeader() + ", " + byAddress.rateLimitHeader();
         Throttle.State over = byUser.exceeded() ? byUser : byAddress.exceeded() ? byAddress : null;
