@@ -27,6 +27,8 @@ final class Options {
   Path results;
   List<String> only = List.of();
   List<String> platformJvm = new ArrayList<>();
+  /** Start the platform with the jar's class-data-sharing archive when the build made one. */
+  boolean cds = true;
   int profileSeconds = 20;
 
   static Options parse(String[] args) {
@@ -57,6 +59,7 @@ final class Options {
         case "--xl" -> o.xl = true;
         case "--no-xl" -> o.xl = false;
         case "--no-embedded-startup" -> o.embeddedStartup = false;
+        case "--no-cds" -> o.cds = false;
         case "--events" -> o.events = true;
         case "--no-events" -> o.events = false;
         case "--audit" -> o.audit = true;
@@ -81,6 +84,11 @@ final class Options {
     }
     if (o.jar == null) {
       o.jar = o.root.resolve("app/target/community-platform.jar");
+    }
+    Path archive = o.jar.resolveSibling(o.jar.getFileName().toString().replaceFirst("\\.jar$", ".jsa"));
+    if (o.cds && Files.isRegularFile(archive) && o.platformJvm.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile"))) {
+      // the class-data-sharing archive the build makes beside the jar (app/pom.xml), as the README starts it
+      o.platformJvm.add("-XX:SharedArchiveFile=" + archive);
     }
     if (o.work == null) {
       o.work = o.root.resolve("bench/work").resolve(o.smoke ? "smoke" : "full");
@@ -109,7 +117,9 @@ final class Options {
                                 with the audit log on and off (full: on; smoke: off, with --audit 3 s loads)
         --no-embedded-startup   skip the start-up measurement of the platform's own embedded mode
         --only a,b              measure only these endpoints (keys as printed)
-        --platform-jvm "OPTS"   JVM options for the platform nodes (default: none, as the README runs it)
+        --platform-jvm "OPTS"   JVM options for the platform nodes (default: none but the class-data-sharing
+                                archive beside the jar, as the README runs it)
+        --no-cds                without that archive
         --jar PATH --work DIR --results FILE --root DIR
       """;
   }

@@ -118,8 +118,27 @@ public final class Platform {
       });
   }
 
+  /** Start-up phases and their durations in milliseconds, in order (for the "ready" log line). */
+  private final java.util.Map<String, Long> phases = new java.util.LinkedHashMap<>();
+  private long phaseStart = System.nanoTime();
+
+  /** Ends the phase running now under {@code name}; the next one starts. */
+  private void phase(String name) {
+    long now = System.nanoTime();
+    phases.put(name, (now - phaseStart) / 1_000_000);
+    phaseStart = now;
+  }
+
+  /** How long each start-up phase took, e.g. {@code "vertx 120 ms, database 900 ms, ..."}. */
+  public String startupPhases() {
+    StringBuilder b = new StringBuilder();
+    phases.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v).append(" ms"));
+    return b.toString();
+  }
+
   private CompletableFuture<Platform> boot() {
     CompletableFuture<Platform> result = new CompletableFuture<>();
+    phaseStart = System.nanoTime();
     ClusterSettings clusterSettings;
     try {
       clusterSettings = ClusterSettings.from(config);
@@ -142,17 +161,26 @@ public final class Platform {
     started
       .compose(v -> {
         vertx = v;
+        phase("vertx");
         LocalJsonCodec.register(vertx);
+        modules = new ModuleLoader(Platform.class.getClassLoader(), config);
+        deployment = new ModuleDeployment(this, modules);
+        view = new NodeView(this, modules, deployment);
+        if (config.getJsonObject("gateway").getBoolean("enabled", true)) {
+          // contracts are read and resolved on workers meanwhile (CPU), the database starts (mostly waiting)
+          http.prepare(deployment.routed());
+        }
         return Database.start(vertx, config);
       })
       .compose(db -> {
         database = db;
-        modules = new ModuleLoader(Platform.class.getClassLoader(), config);
-        deployment = new ModuleDeployment(this, modules);
-        view = new NodeView(this, modules, deployment);
+        phase("database");
         return db.migrate("platform", "db/platform").compose(n -> modules.migrate(db));
       })
-      .compose(v -> PlatformAuth.create(vertx, database.pool(), clock, config))
+      .compose(v -> {
+        phase("migrations");
+        return PlatformAuth.create(vertx, database.pool(), clock, config);
+      })
       .compose(a -> {
         auth = a;
         outbox = new Outbox(vertx, database.pool(), config.getJsonObject("mail"));
@@ -164,11 +192,15 @@ public final class Platform {
         vertx.setPeriodic(3_600_000, id -> throttle.purge().onFailure(e -> LOG.debug("throttle purge: {}", e.toString())));
         return deployment.deploy();
       })
-      .compose(v -> config.getJsonObject("gateway").getBoolean("enabled", true)
-        ? http.start(deployment, view, () -> draining) : Future.succeededFuture())
+      .compose(v -> {
+        phase("modules");
+        return config.getJsonObject("gateway").getBoolean("enabled", true)
+          ? http.start(deployment, view, () -> draining) : Future.succeededFuture();
+      })
       .compose(v -> cluster == null ? Future.succeededFuture() : cluster.serveNodeInfo(view::nodeInfo))
       .onComplete(ar -> {
         if (ar.succeeded()) {
+          phase("http");
           view.logPlacement();
           result.complete(this);
         } else {

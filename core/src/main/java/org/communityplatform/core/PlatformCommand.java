@@ -29,6 +29,12 @@ public final class PlatformCommand implements Callable<Integer> {
     description = "YAML file with the keys to change (default: $PLATFORM_CONFIG, else ./config/platform.yaml if present)")
   String config;
 
+  @Option(names = "--cds-training", hidden = true, paramLabel = "DIR",
+    description = "The build's class-data-sharing training run (app/pom.xml): start with the built-in defaults only "
+      + "(no config file, no PLATFORM_* variables, no -Dplatform.* properties), an embedded PostgreSQL in DIR and "
+      + "HTTP on a free loopback port; answer one request to /api/health; stop; exit 0.")
+  java.nio.file.Path cdsTraining;
+
   /** The version line of --version. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
@@ -40,11 +46,50 @@ public final class PlatformCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new PlatformCommand());
+    PlatformCommand command = new PlatformCommand();
+    CommandLine cli = new CommandLine(command);
     int code = cli.execute(args);
-    if (code != 0) {
+    if (code != 0 || command.cdsTraining != null) {
       System.exit(code);
     }
+  }
+
+  /** The training run's whole configuration beside the defaults: nothing of the developer's environment. */
+  private static io.vertx.core.json.JsonObject trainingOverrides(java.nio.file.Path dir) {
+    String d = dir.toAbsolutePath().toString();
+    return new io.vertx.core.json.JsonObject()
+      .put("data", new io.vertx.core.json.JsonObject().put("dir", d))
+      .put("db", new io.vertx.core.json.JsonObject().put("url", "").put("host", "")
+        .put("embedded", new io.vertx.core.json.JsonObject().put("dir", d + "/postgres").put("port", 0)))
+      .put("http", new io.vertx.core.json.JsonObject().put("port", 0).put("host", "127.0.0.1"))
+      .put("metrics", new io.vertx.core.json.JsonObject().put("port", 0))
+      .put("cluster", new io.vertx.core.json.JsonObject().put("enabled", false))
+      .put("log", new io.vertx.core.json.JsonObject().put("level", "warn")
+        .put("levels", new io.vertx.core.json.JsonObject().put("access", "warn")));
+  }
+
+  /** One request through the gateway (so its classes load too), then a graceful stop; 0 when both worked. */
+  private static int smokeAndStop(Platform platform) {
+    int status = -1;
+    if (platform.httpPort() > 0) {
+      try {
+        var client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+        status = client.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + platform.httpPort() + "/api/health"))
+            .timeout(java.time.Duration.ofSeconds(30)).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+      } catch (Exception e) {
+        LOG.warn("--cds-training: GET /api/health failed: {}", e.toString());
+      }
+    }
+    boolean served = platform.httpPort() <= 0 || status == 200;
+    try {
+      platform.stop().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      LOG.warn("--cds-training: stop failed: {}", e.toString());
+      return 1;
+    }
+    return served ? 0 : 1;
   }
 
   @Override
@@ -52,7 +97,9 @@ public final class PlatformCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Platform platform;
     try {
-      platform = Platform.start(config, System.getenv(), System.getProperties(), null, Clock.systemUTC())
+      platform = (cdsTraining == null
+        ? Platform.start(config, System.getenv(), System.getProperties(), null, Clock.systemUTC())
+        : Platform.start(null, java.util.Map.of(), new java.util.Properties(), trainingOverrides(cdsTraining), Clock.systemUTC()))
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -64,7 +111,11 @@ public final class PlatformCommand implements Callable<Integer> {
       return 1;
     }
     // "platform ready in" is what scripts and the cluster tests wait for: keep the phrase
-    LOG.info("platform ready in {} ms: community-platform {}", (System.nanoTime() - t0) / 1_000_000, BuildInfo.current().describe());
+    LOG.info("platform ready in {} ms ({}): community-platform {}", (System.nanoTime() - t0) / 1_000_000,
+      platform.startupPhases(), BuildInfo.current().describe());
+    if (cdsTraining != null) {
+      return smokeAndStop(platform);
+    }
     long drain = platform.config().getJsonObject("shutdown").getLong("drainSeconds", 20L);
     long notice = platform.config().getJsonObject("shutdown").getLong("readinessDelaySeconds", 0L);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -29,6 +29,8 @@ import org.communityplatform.core.ops.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -83,11 +85,15 @@ public final class Gateway {
     return this;
   }
 
-  /** Builds the router: every contract operation, {@code /openapi.json}, error handlers. */
-  public Future<Router> router(Function<Router, Router> extraRoutes) {
-    // building validators for every schema is CPU work of a second or more: kept off the event loop
-    return OpenAPIContract.from(vertx, contracts.validationDocument()).compose(contract -> vertx.executeBlocking(() -> {
+  /**
+   * Builds the router: every operation of {@code contract} (the {@link Contracts#validationDocument()}
+   * of this gateway's contracts, resolved), {@code /openapi.json}, error handlers.
+   */
+  public Future<Router> router(OpenAPIContract contract, Function<Router, Router> extraRoutes) {
+    // the routes are built on a worker; the request validators (a second of CPU) later, see ValidatorSlot
+    return vertx.executeBlocking(() -> {
       RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+      List<ValidatorSlot> slots = new ArrayList<>();
 
       for (OpenAPIRoute route : rb.getRoutes()) {
         Operation op = route.getOperation();
@@ -103,7 +109,8 @@ public final class Gateway {
         } else {
           route.addHandler(BodyHandler.create(false).setBodyLimit(info.bodyLimit));
         }
-        OperationValidator validator = new OperationValidator(contract, op);
+        ValidatorSlot validator = new ValidatorSlot(vertx, contract, op);
+        slots.add(validator);
         route.addHandler(ctx -> handle(ctx, op, info, validator));
         route.addFailureHandler(Replies::failure);
       }
@@ -121,8 +128,10 @@ public final class Gateway {
       router.errorHandler(413, ctx -> Replies.error(ctx, new ApiError(413, "too_large", "the request body is too large")));
       router.errorHandler(400, Replies::failure);
       router.errorHandler(500, Replies::failure);
+      // built in the background from here on; a request that comes first builds its own at once
+      ValidatorSlot.prebuild(slots).onFailure(err -> LOG.error("building the request validators failed", err));
       return router;
-    }));
+    });
   }
 
   private void requestId(RoutingContext ctx) {
@@ -141,14 +150,14 @@ public final class Gateway {
     ctx.next();
   }
 
-  private void handle(RoutingContext ctx, Operation op, Contracts.OperationInfo info, OperationValidator validator) {
+  private void handle(RoutingContext ctx, Operation op, Contracts.OperationInfo info, ValidatorSlot validator) {
     String reqId = ctx.get(REQ_ID_KEY);
     ctx.put(OpsRoutes.OPERATION_ID, op.getOperationId()).put(OpsRoutes.ROUTE, op.getOpenAPIPath());
     authenticator.authenticate(ctx.request(), info)
-      .compose(caller -> RequestExtraction.extract(ctx, op)
-        .compose(vr -> validate(validator, vr))
+      .compose(caller -> validator.get().compose(v -> RequestExtraction.extract(ctx, op)
+        .compose(vr -> validate(v, vr))
         .recover(err -> Future.failedFuture(Replies.validation(err)))
-        .map(validated -> envelope(ctx, op, info, caller, validated, reqId)))
+        .map(validated -> envelope(ctx, op, info, caller, validated, reqId))))
       .compose(envelope -> raw.containsKey(info.operationId)
         // a stream served on this node by its module (GatewayOperations); null: it wrote its own answer
         ? raw.get(info.operationId).serve(ctx, new ApiRequest(envelope)).map(v -> (JsonObject) null)
