@@ -247,6 +247,27 @@ final class CommunityStore {
       });
   }
 
+  /**
+   * A join in one statement ({@code communities.join_member}, V5): takes the community row's lock, refuses
+   * when a ban is in force (403 {@code banned}, as {@link JoinOps#notBanned}), else adds the member as
+   * {@link #addMember} does. Null when the community does not exist in {@code org}.
+   */
+  Future<Change> joinMember(SqlClient client, String org, UUID community, String userId, String role) {
+    return client.preparedQuery("SELECT out_role, out_joined_at, out_created, out_banned, out_banned_until"
+        + " FROM communities.join_member($1, $2, $3, $4, $5)")
+      .execute(Tuple.of(community, org, userId, role, now()))
+      .map(rows -> {
+        if (rows.size() == 0) {
+          return null;
+        }
+        Row r = rows.iterator().next();
+        if (r.getBoolean(3)) {
+          throw JoinOps.banned(r.getOffsetDateTime(4));
+        }
+        return new Change(r.getBoolean(2) ? "added" : "existing", r.getString(0), r.getOffsetDateTime(1), r.getBoolean(2));
+      });
+  }
+
   /** Removes a member whose role is still {@code expectedRole}; null when the community does not exist. */
   Future<Change> removeMember(SqlClient client, String org, UUID community, String userId, String expectedRole) {
     return client.preparedQuery("SELECT out_status, out_role FROM communities.remove_member($1, $2, $3, $4)")

@@ -84,12 +84,16 @@ final class JoinOps {
   static Future<Void> notBanned(Env env, io.vertx.sqlclient.SqlClient client, UUID community, String userId) {
     return env.moderation.active(client, true, community, userId, env.store.now()).map(ban -> {
       if (ban != null) {
-        OffsetDateTime until = ban.getOffsetDateTime("expires_at");
-        throw new ApiError(403, "banned", until == null ? "you are banned from this community"
-          : "you are banned from this community until " + until.toInstant());
+        throw banned(ban.getOffsetDateTime("expires_at"));
       }
       return null;
     });
+  }
+
+  /** The 403 {@code banned} of a ban in force until {@code until} (null: permanent). */
+  static ApiError banned(OffsetDateTime until) {
+    return new ApiError(403, "banned", until == null ? "you are banned from this community"
+      : "you are banned from this community until " + until.toInstant());
   }
 
   /**
@@ -145,8 +149,8 @@ final class JoinOps {
 
   private Future<ApiReply> add(ApiRequest req, Community c, String me) {
     String org = req.org();
-    return store.pool().withTransaction(conn -> notBannedLocked(env, conn, org, c.id, me)
-      .compose(x -> store.addMember(conn, org, c.id, me, Roles.MEMBER)).compose(ch -> {
+    // the lock, the ban check and the insert in one statement: the join holds the community lock shortest
+    return store.pool().withTransaction(conn -> store.joinMember(conn, org, c.id, me, Roles.MEMBER).compose(ch -> {
       if (ch == null) {
         throw ApiError.notFound("community not found");
       }
