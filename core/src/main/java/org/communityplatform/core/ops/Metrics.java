@@ -64,16 +64,30 @@ public final class Metrics {
     return registry;
   }
 
+  /**
+   * The timers of each operation by status class (index 1..5 for 1xx..5xx), registered once: looking a
+   * meter up in the registry runs every meter filter and hashes the tags, on every request otherwise.
+   * Bounded by the contract's operations.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Timer[]> operationTimers = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Records one API operation's latency. */
   public void recordOperation(String operationId, int status, long nanos) {
-    Timer.builder(OPERATION_TIMER)
-      .description("Latency of API operations through the gateway, from the first byte read to the answer written")
-      .tags("operationId", operationId, "status", (status / 100) + "xx")
-      .publishPercentileHistogram()
-      .minimumExpectedValue(Duration.ofMillis(1))
-      .maximumExpectedValue(Duration.ofSeconds(30))
-      .register(registry)
-      .record(nanos, TimeUnit.NANOSECONDS);
+    int statusClass = Math.max(1, Math.min(5, status / 100));
+    Timer[] timers = operationTimers.computeIfAbsent(operationId, id -> new Timer[6]);
+    Timer t = timers[statusClass];
+    if (t == null) {
+      // a race registers the same meter twice: the registry answers the same Timer to both
+      t = Timer.builder(OPERATION_TIMER)
+        .description("Latency of API operations through the gateway, from the first byte read to the answer written")
+        .tags("operationId", operationId, "status", statusClass + "xx")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+      timers[statusClass] = t;
+    }
+    t.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** GET /metrics: the Prometheus text format; 401 without the configured bearer token. */
