@@ -46,6 +46,13 @@ final class HttpFront {
   }
 
   private Future<Prepared> prepared;
+  private volatile Gateway gateway;
+
+  /** Completes when the gateway's request validators are all built (at once when no gateway runs here). */
+  Future<Void> validatorsBuilt() {
+    Gateway g = gateway;
+    return g == null ? Future.succeededFuture() : g.validatorsBuilt();
+  }
 
   /**
    * Reads the contracts of {@code routed} (YAML), merges them and resolves the result, on worker
@@ -88,6 +95,7 @@ final class HttpFront {
     Gateway gateway;
     try {
       gateway = new Gateway(vertx, contracts, platform.auth(), http, core.handlers());
+      this.gateway = gateway;
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }

@@ -270,6 +270,14 @@ public final class Platform {
     return metrics;
   }
 
+  /**
+   * Completes once the request validators of every operation are built (they are built in the
+   * background after the port opens; a request that comes first builds its own).
+   */
+  public Future<Void> validatorsBuilt() {
+    return http.validatorsBuilt();
+  }
+
   /** The port the HTTP API listens on (useful with {@code http.port: 0}). */
   public int httpPort() {
     return http.port();

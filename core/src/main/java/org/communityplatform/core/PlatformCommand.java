@@ -71,6 +71,12 @@ public final class PlatformCommand implements Callable<Integer> {
   /** One request through the gateway (so its classes load too), then a graceful stop; 0 when both worked. */
   private static int smokeAndStop(Platform platform) {
     int status = -1;
+    try {
+      // their classes belong in the archive too
+      platform.validatorsBuilt().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      LOG.warn("--cds-training: the request validators were not all built: {}", e.toString());
+    }
     if (platform.httpPort() > 0) {
       try {
         var client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();

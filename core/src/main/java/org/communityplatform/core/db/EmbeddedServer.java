@@ -62,6 +62,7 @@ final class EmbeddedServer {
   /** Starts the server on {@code dir} (created and initialised when new) and {@code port} (0: a free one). */
   static EmbeddedServer start(Path dir, int port) throws IOException {
     Files.createDirectories(dir.getParent());
+    notInUse(dir);
     stopStale(dir);
     String[] password = new String[1];
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
@@ -192,6 +193,34 @@ final class EmbeddedServer {
    * one can start on the first try. A {@code postmaster.pid} naming a process that is gone, or is
    * not a postgres, is left to postgres (which ignores it) or removed.
    */
+  /**
+   * Refuses a data directory that another running process holds: zonky keeps an exclusive lock on
+   * {@code epg-lock} in it for as long as its server runs, so a postmaster found there while the lock
+   * is held belongs to a live node, not to a killed one, and must not be stopped.
+   *
+   * @throws org.communityplatform.core.config.ConfigException naming the directory when it is in use
+   */
+  static void notInUse(Path dir) throws IOException {
+    Path lockFile = dir.resolve("epg-lock");
+    if (!Files.isRegularFile(lockFile)) {
+      return;
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.channels.FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        return; // held by this process: its own server, being restarted after it died
+      }
+      if (lock == null) {
+        throw new org.communityplatform.core.config.ConfigException("the embedded PostgreSQL data directory " + dir
+          + " is in use by another running platform process; stop that one first, or give this node its own"
+          + " data.dir (or db.embedded.dir)");
+      }
+      lock.release();
+    }
+  }
+
   static void stopStale(Path dir) throws IOException {
     Optional<Long> pid = readPid(dir);
     if (pid.isEmpty()) {

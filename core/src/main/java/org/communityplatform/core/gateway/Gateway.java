@@ -85,6 +85,13 @@ public final class Gateway {
     return this;
   }
 
+  private volatile Future<Void> validatorsBuilt = Future.succeededFuture();
+
+  /** Completes when every operation's request validator has been built (after {@link #router}). */
+  public Future<Void> validatorsBuilt() {
+    return validatorsBuilt;
+  }
+
   /**
    * Builds the router: every operation of {@code contract} (the {@link Contracts#validationDocument()}
    * of this gateway's contracts, resolved), {@code /openapi.json}, error handlers.
@@ -129,7 +136,13 @@ public final class Gateway {
       router.errorHandler(400, Replies::failure);
       router.errorHandler(500, Replies::failure);
       // built in the background from here on; a request that comes first builds its own at once
-      ValidatorSlot.prebuild(slots).onFailure(err -> LOG.error("building the request validators failed", err));
+      validatorsBuilt = ValidatorSlot.prebuild(slots).onFailure(err -> {
+        if (err instanceof java.util.concurrent.RejectedExecutionException) {
+          LOG.debug("building the request validators stopped: the node is stopping");
+        } else {
+          LOG.error("building the request validators failed", err);
+        }
+      });
       return router;
     });
   }
@@ -154,6 +167,12 @@ public final class Gateway {
     String reqId = ctx.get(REQ_ID_KEY);
     ctx.put(OpsRoutes.OPERATION_ID, op.getOperationId()).put(OpsRoutes.ROUTE, op.getOpenAPIPath());
     authenticator.authenticate(ctx.request(), info)
+      .compose(caller -> {
+        // known from here on: the lines of a request refused by validation carry it too
+        ctx.put(OpsRoutes.ORG, caller.org());
+        RequestContext.set(null, caller.org());
+        return Future.succeededFuture(caller);
+      })
       .compose(caller -> validator.get().compose(v -> RequestExtraction.extract(ctx, op)
         .compose(vr -> validate(v, vr))
         .recover(err -> Future.failedFuture(Replies.validation(err)))
@@ -218,8 +237,6 @@ public final class Gateway {
         headers.put(name, v);
       }
     }
-    ctx.put(OpsRoutes.ORG, caller.org());
-    RequestContext.set(null, caller.org());
     String lang = h.get("x-language");
     if (lang == null && h.get("accept-language") != null) {
       lang = h.get("accept-language").split("[,;]")[0].trim();

@@ -47,6 +47,69 @@ class EmbeddedDatabaseTest {
     return Long.parseLong(Files.readAllLines(pgDir.resolve("postmaster.pid")).get(0).trim());
   }
 
+  /** A platform in a process of its own on {@code dir}, once its /api/health answers 200. */
+  private static Process startChild(Path dir, Path pg, int port) throws Exception {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    ProcessBuilder child = new ProcessBuilder(List.of(
+      Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+      "-cp", cp, "org.communityplatform.core.Platform"))
+      .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
+    child.environment().putAll(Map.of("PLATFORM_HTTP_PORT", String.valueOf(port), "PLATFORM_HTTP_HOST", "127.0.0.1",
+      "PLATFORM_DATA_DIR", dir.toString(), "PLATFORM_DB_EMBEDDED_DIR", pg.toString(), "PLATFORM_HTTP_INSTANCES", "1"));
+    Process platform = child.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    boolean up = false;
+    while (!up && System.nanoTime() < deadline && platform.isAlive()) {
+      up = healthy(port);
+      if (!up) {
+        Thread.sleep(200);
+      }
+    }
+    if (!up) {
+      platform.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    assertThat(up).as("child platform came up; log: %s", dir.resolve("child.log")).isTrue();
+    return platform;
+  }
+
+  private static boolean healthy(int port) throws InterruptedException {
+    return answers200(port, "/api/health");
+  }
+
+  private static boolean answers200(int port, String path) throws InterruptedException {
+    try {
+      return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+        .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void aSecondStartOnADataDirectoryInUseIsRefusedAndLeavesTheRunningNodeAlone() throws Exception {
+    Path dir = TestPlatform.tempDir();
+    Path pg = dir.resolve("pg");
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Process platform = startChild(dir, pg, port);
+    try {
+      long postmaster = postmasterPid(pg);
+      assertThatThrownBy(() -> TestPlatform.startWith(embeddedConfig(dir, 0), Map.of()).close())
+        .hasMessageContaining("in use by another running platform process");
+      // the running node's database was not stopped: same postmaster, still serving
+      assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)).isTrue();
+      assertThat(postmasterPid(pg)).isEqualTo(postmaster);
+      assertThat(answers200(port, "/health/ready")).as("readiness: database reachable").isTrue();
+    } finally {
+      platform.destroy();
+      platform.waitFor(60, TimeUnit.SECONDS);
+      platform.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** Kills the postmaster and its backends at once, as a crash (or the OOM killer) would. */
   private static void killPostgres(Path pgDir) throws Exception {
     ProcessHandle postmaster = ProcessHandle.of(postmasterPid(pgDir)).orElseThrow();
@@ -125,29 +188,11 @@ class EmbeddedDatabaseTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder child = new ProcessBuilder(List.of(
-      Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-      "-cp", cp, "org.communityplatform.core.Platform"))
-      .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
-    child.environment().putAll(Map.of("PLATFORM_HTTP_PORT", String.valueOf(port), "PLATFORM_HTTP_HOST", "127.0.0.1",
-      "PLATFORM_DATA_DIR", dir.toString(), "PLATFORM_DB_EMBEDDED_DIR", pg.toString(), "PLATFORM_HTTP_INSTANCES", "1"));
-    Process platform = child.start();
+    Process platform = startChild(dir, pg, port);
     int acknowledged = 0;
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       String base = "http://127.0.0.1:" + port;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-      boolean up = false;
-      while (!up && System.nanoTime() < deadline && platform.isAlive()) {
-        try {
-          up = http.send(HttpRequest.newBuilder(URI.create(base + "/api/health")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (java.io.IOException e) {
-          Thread.sleep(200);
-        }
-      }
-      assertThat(up).as("child platform came up; log: %s", dir.resolve("child.log")).isTrue();
       for (int i = 0; i < 200; i++) {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/probe/notes"))
           .header("Content-Type", "application/json")
