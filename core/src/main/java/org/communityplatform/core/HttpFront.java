@@ -150,6 +150,10 @@ final class HttpFront {
   Future<Void> stop(long drainSeconds) {
     var vertx = platform.vertx();
     long t0 = System.nanoTime();
+    Gateway g = gateway;
+    if (g != null) {
+      g.stopping();
+    }
     return Future.join(gatewayOperations.stream().map(GatewayOperations::close).toList()).<Void>mapEmpty()
       .eventually(() -> servers.stop(vertx, drainSeconds))
       .onComplete(x -> LOG.info("HTTP stopped; requests in flight drained in {} ms", (System.nanoTime() - t0) / 1_000_000))

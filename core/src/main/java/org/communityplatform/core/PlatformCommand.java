@@ -59,6 +59,9 @@ public final class PlatformCommand implements Callable<Integer> {
     String d = dir.toAbsolutePath().toString();
     return new io.vertx.core.json.JsonObject()
       .put("data", new io.vertx.core.json.JsonObject().put("dir", d))
+      // a throw-away key: no development key generated (and warned about) during the build
+      .put("auth", new io.vertx.core.json.JsonObject().put("jwt", new io.vertx.core.json.JsonObject()
+        .put("secret", java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID())))
       .put("db", new io.vertx.core.json.JsonObject().put("url", "").put("host", "")
         .put("embedded", new io.vertx.core.json.JsonObject().put("dir", d + "/postgres").put("port", 0)))
       .put("http", new io.vertx.core.json.JsonObject().put("port", 0).put("host", "127.0.0.1"))

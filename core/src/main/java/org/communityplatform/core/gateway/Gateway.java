@@ -86,6 +86,12 @@ public final class Gateway {
   }
 
   private volatile Future<Void> validatorsBuilt = Future.succeededFuture();
+  private volatile boolean stopping;
+
+  /** The node stops: the validators not built yet are left to requests (none will come). */
+  public void stopping() {
+    stopping = true;
+  }
 
   /** Completes when every operation's request validator has been built (after {@link #router}). */
   public Future<Void> validatorsBuilt() {
@@ -136,7 +142,7 @@ public final class Gateway {
       router.errorHandler(400, Replies::failure);
       router.errorHandler(500, Replies::failure);
       // built in the background from here on; a request that comes first builds its own at once
-      validatorsBuilt = ValidatorSlot.prebuild(slots).onFailure(err -> {
+      validatorsBuilt = ValidatorSlot.prebuild(slots, () -> stopping).onFailure(err -> {
         if (err instanceof java.util.concurrent.RejectedExecutionException) {
           LOG.debug("building the request validators stopped: the node is stopping");
         } else {

@@ -82,13 +82,14 @@ final class ValidatorSlot {
    * Builds every slot's validator, one after another (a request's own build still starts at once),
    * so that a freshly started node does not spend the cores on all of them together. The future
    * completes when all were tried; it fails with the last failure when one failed (that slot is
-   * tried again by its next request).
+   * tried again by its next request). Once {@code stopping} answers true, no further build starts.
    */
-  static Future<Void> prebuild(List<ValidatorSlot> slots) {
+  static Future<Void> prebuild(List<ValidatorSlot> slots, java.util.function.BooleanSupplier stopping) {
     java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
     Future<?> chain = Future.succeededFuture();
     for (ValidatorSlot s : slots) {
-      chain = chain.compose(x -> s.build().<Void>mapEmpty().recover(err -> {
+      // a stopping node starts no more builds (a build still running when Vert.x closes fails noisily)
+      chain = chain.compose(x -> stopping.getAsBoolean() ? Future.succeededFuture() : s.build().<Void>mapEmpty().recover(err -> {
         failed.set(err);
         return Future.succeededFuture();
       }));
