@@ -41,7 +41,8 @@ final class EventsVerticle extends ApiVerticle {
     timers.add(vertx.setPeriodic(settings.webhookPollMs(), id -> worker.tick()));
     timers.add(vertx.setPeriodic(settings.purgeIntervalSeconds() * 1000, id -> purge()));
     webhooks = new WebhookOps(ctx, new WebhookStore(ctx.pool()), guard, settings);
-    return Future.succeededFuture();
+    // webhooks see what happens from the module's first start on: the position is set before it serves
+    return worker.startPosition();
   }
 
   @Override

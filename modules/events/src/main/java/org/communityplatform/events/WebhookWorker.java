@@ -81,6 +81,18 @@ final class WebhookWorker {
     client.close();
   }
 
+  /**
+   * On the very first start (no position yet), sets the fan-out position to the log's head, so that
+   * every event committed after the module is deployed becomes deliveries, and none before. A later
+   * start keeps the stored position (events committed while no node ran are delivered then). Another
+   * node holding the row is at it already: nothing to do.
+   */
+  Future<Void> startPosition() {
+    return ctx.pool().withTransaction(c -> c.query("SELECT tx, event_id FROM events.fanout FOR UPDATE SKIP LOCKED").execute()
+      .compose(rows -> rows.size() == 0 || rows.iterator().next().getString("tx") != null ? Future.<Void>succeededFuture()
+        : log.head().compose(h -> move(c, h))));
+  }
+
   private Future<Integer> fanOut() {
     return ctx.pool().withTransaction(c -> c.query("SELECT tx, event_id FROM events.fanout FOR UPDATE SKIP LOCKED").execute()
       .compose(rows -> {
