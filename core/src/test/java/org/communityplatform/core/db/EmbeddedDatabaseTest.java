@@ -47,6 +47,12 @@ class EmbeddedDatabaseTest {
     return Long.parseLong(Files.readAllLines(pgDir.resolve("postmaster.pid")).get(0).trim());
   }
 
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
   /** A platform in a process of its own on {@code dir}, once its /api/health answers 200. */
   private static Process startChild(Path dir, Path pg, int port) throws Exception {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -90,10 +96,7 @@ class EmbeddedDatabaseTest {
   void aSecondStartOnADataDirectoryInUseIsRefusedAndLeavesTheRunningNodeAlone() throws Exception {
     Path dir = TestPlatform.tempDir();
     Path pg = dir.resolve("pg");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     Process platform = startChild(dir, pg, port);
     try {
       long postmaster = postmasterPid(pg);
@@ -184,10 +187,7 @@ class EmbeddedDatabaseTest {
   void aStartAfterKillDashNineOfThePlatformSucceedsWithTheAcknowledgedWrites() throws Exception {
     Path dir = TestPlatform.tempDir();
     Path pg = dir.resolve("pg");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     Process platform = startChild(dir, pg, port);
     int acknowledged = 0;
     try {
